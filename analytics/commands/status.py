@@ -1,0 +1,43 @@
+"""`status`: what the published warehouse holds."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from analytics import warehouse
+from analytics.cli import CliError
+from analytics.status import warehouse_status
+from models.settings import Settings
+
+NAME = "status"
+HELP = "show what the published warehouse holds (row counts, date range, schema version)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    # Reads the published snapshot, like the dashboard: never waits for a running job.
+    snapshot = warehouse.current_snapshot(settings)
+    if snapshot is None:
+        raise CliError(
+            f"no warehouse has been published at {settings.db_path}; "
+            "build the demo with `python -m analytics demo` or import data"
+        )
+    con = warehouse.open_reader(snapshot)
+    try:
+        status = warehouse_status(con)
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(status))
+        return 0
+    print(f"warehouse {settings.db_path} (snapshot {snapshot.seq}, published {snapshot.published_at} UTC)")
+    print(f"schema version {status['schema_version']}")
+    for table, count in status["tables"].items():
+        print(f"  {table:<10} {count:>12,}")
+    print(f"  {'sessions':<10} {status['sessions']:>12,}")
+    print(f"events from {status['first_event']} to {status['last_event']}")
+    return 0
