@@ -57,6 +57,13 @@ class Settings:
     # (identity, role) pairs; a tuple so that Settings stays hashable (cache keys).
     roles: tuple[tuple[str, str], ...] = ()
 
+    def __post_init__(self) -> None:
+        # Accept strings for paths, so Settings(db_path="x.duckdb") behaves like the loaders.
+        for name in ("db_path", "model_cache_dir"):
+            value = getattr(self, name)
+            if not isinstance(value, Path):
+                object.__setattr__(self, name, Path(value))
+
     # Paths derived from db_path, so a test's temporary warehouse carries its own state.
     @property
     def snapshot_dir(self) -> Path:
@@ -72,7 +79,7 @@ class Settings:
 
     @property
     def app_db_path(self) -> Path:
-        return self.db_path.parent / f"{self.db_path.stem}.app.duckdb"
+        return self.db_path.parent / f"{self.db_path.stem}.app.sqlite"
 
     def role_for(self, identity: str | None) -> str:
         """The role of a signed-in identity (an email), or ``default_role``."""

