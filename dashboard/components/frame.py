@@ -11,7 +11,9 @@ from analytics.access import Actor
 from dashboard.components import filters, jobs
 from dashboard.components.context import actor, settings
 
-PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+# Not "pages/": Streamlit treats a pages/ folder beside the entry script as a legacy
+# multipage app, and a direct visit to /data would then run the page without the frame.
+PAGES_DIR = Path(__file__).resolve().parent.parent / "views"
 
 
 @dataclass(frozen=True)
