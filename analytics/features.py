@@ -1,0 +1,121 @@
+"""User features for segmentation: one row per user with at least one event.
+
+Behaviour (recency, frequency, money, engagement, price level, discount response, reviews,
+searches, average sentiment when reviews were scored) comes from ``sql/user_features.sql``;
+affinities (share of a user's events per top category, brand, traffic source and device) from
+``sql/user_mix.sql``. Everything is computed in DuckDB; Python only places the affinity counts
+into columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analytics import queries
+
+# Affinity dimensions and how many of the most common values of each become columns.
+MIX_DIMENSIONS = ("category", "brand", "traffic_source", "device")
+DEFAULT_TOP_VALUES = 8
+
+# Behaviour columns of sql/user_features.sql, in order; avg_sentiment is added when scored.
+BEHAVIOUR_COLUMNS = (
+    "days_since_last_event",
+    "days_since_last_purchase",
+    "days_since_first_event",
+    "count_events",
+    "count_sessions",
+    "count_views",
+    "count_carts",
+    "count_orders",
+    "revenue",
+    "avg_order_value",
+    "views_per_session",
+    "cart_rate",
+    "purchase_session_rate",
+    "price_level",
+    "discount_share",
+    "count_reviews",
+    "avg_rating",
+    "count_searches",
+)
+
+
+@dataclass(frozen=True)
+class UserFeatures:
+    """The user feature table and what it holds.
+
+    ``table``: one row per user with at least one event, ordered by ``user_id``: ``user_id``,
+    the behaviour columns (``BEHAVIOUR_COLUMNS``, plus ``avg_sentiment`` when ``has_sentiment``)
+    and one share column per affinity value named ``<dimension>:<value>`` (e.g.
+    ``category:electronics``: the share of the user's categorised events in that category).
+    Nullable columns (no purchase, no review, no list price) hold NaN.
+    """
+
+    table: pd.DataFrame
+    behaviour: tuple[str, ...]
+    affinities: tuple[str, ...]
+    currency: str | None
+    has_sentiment: bool
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def user_ids(self) -> np.ndarray:
+        return self.table["user_id"].to_numpy()
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
+def user_features(con: duckdb.DuckDBPyConnection, top_values: int = DEFAULT_TOP_VALUES) -> UserFeatures:
+    """Build the feature table of every user with at least one event (see ``UserFeatures``)."""
+    currency = queries.one(con, "main_currency").get("currency")
+    table = queries.frame(con, "user_features", {"currency": currency})
+    behaviour = list(BEHAVIOUR_COLUMNS)
+    notes = [f"money counts purchases in {currency or 'the unnamed currency'} only"]
+    sentiment = _sentiment(con)
+    if sentiment is not None:
+        table = table.merge(sentiment[["user_id", "avg_sentiment"]], on="user_id", how="left")
+        behaviour.append("avg_sentiment")
+    else:
+        notes.append("no review sentiment scores yet: sentiment is left out")
+    mix = affinity_shares(con, len(table), top_values)
+    table = pd.concat([table.reset_index(drop=True), mix], axis=1)
+    return UserFeatures(table, tuple(behaviour), tuple(mix.columns), currency, sentiment is not None, tuple(notes))
+
+
+def affinity_values(con: duckdb.DuckDBPyConnection, top_values: int = DEFAULT_TOP_VALUES) -> dict[str, list[str]]:
+    """The most common ``top_values`` values of each dimension in ``MIX_DIMENSIONS``, most common first."""
+    found = queries.frame(con, "mix_values", {"top_n": top_values})
+    return {d: found.loc[found["dimension"] == d, "value"].astype(str).tolist() for d in MIX_DIMENSIONS}
+
+
+def affinity_shares(con: duckdb.DuckDBPyConnection, n_users: int, top_values: int) -> pd.DataFrame:
+    """Share of each user's events per top value of each dimension.
+
+    Output: ``n_users`` rows in user_id order (the order of ``user_features.sql``), one float
+    column per (dimension, value) named ``<dimension>:<value>``, dimensions in
+    ``MIX_DIMENSIONS`` order and values by overall frequency; 0 where the user has none.
+    """
+    values = affinity_values(con, top_values)
+    names = [f"{d}:{v}" for d in MIX_DIMENSIONS for v in values[d]]
+    matrix = np.zeros((n_users, len(names)), dtype=np.float32)
+    if names:
+        params = {"categories": values["category"], "brands": values["brand"],
+                  "traffic_sources": values["traffic_source"], "devices": values["device"]}
+        raw = con.execute(queries.sql("user_mix"), params).fetchnumpy()
+        offsets = np.cumsum([0] + [len(values[d]) for d in MIX_DIMENSIONS])[:-1]
+        columns = offsets[raw["dimension_index"].astype(np.int64)] + raw["value_index"].astype(np.int64) - 1
+        matrix[raw["user_row"].astype(np.int64), columns] = raw["share"]
+    return pd.DataFrame(matrix, columns=names)
+
+
+def _sentiment(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
+    """Average sentiment per user, or None while no review has been scored."""
+    if not queries.one(con, "has_table", {"table_name": "review_sentiment"}).get("is_present"):
+        return None
+    scored = queries.frame(con, "user_sentiment")
+    return scored if len(scored) else None

@@ -1,0 +1,90 @@
+-- One row per user with at least one event: recency, frequency, money, engagement, price level,
+-- discount response, reviews and searches (analytics.features). Money counts purchases minus
+-- refunds in $currency only (the main currency; null matches events without a currency).
+with
+    events as (
+        select user_id, event_time, event_type, session_id, product_id, quantity, price, currency, order_id
+        from events
+        where user_id is not null
+    ),
+    products as (select product_id, coalesce(category, '') as category, price as list_price from products),
+    reviews as (select user_id, rating from reviews where user_id is not null),
+    searches as (select user_id from searches where user_id is not null),
+    as_of as (select max(event_time) as as_of_at from events),
+    with_products as (
+        select events.*, coalesce(products.category, '') as category, products.list_price
+        from events
+        left join products using (product_id)
+    ),
+    category_prices as (
+        select category, median(price) as median_price
+        from with_products
+        where price > 0
+        group by category
+    ),
+    price_levels as (
+        -- geometric mean of (price paid or seen / median price of the same category): 1 is typical
+        select with_products.user_id, exp(avg(ln(with_products.price / category_prices.median_price))) as price_level
+        from with_products
+        join category_prices using (category)
+        where with_products.price > 0 and with_products.event_type in ('view', 'cart', 'purchase')
+        group by with_products.user_id
+    ),
+    activity as (
+        select
+            user_id,
+            min(event_time) as first_event_at,
+            max(event_time) as last_event_at,
+            max(event_time) filter (where event_type = 'purchase') as last_purchase_at,
+            count(*) as count_events,
+            count(distinct session_id) as count_sessions,
+            count(*) filter (where event_type = 'view') as count_views,
+            count(*) filter (where event_type = 'cart') as count_carts,
+            count(distinct coalesce(order_id, session_id, cast(event_time as varchar)))
+                filter (where event_type = 'purchase') as count_orders,
+            count(distinct session_id) filter (where event_type = 'purchase') as count_purchase_sessions,
+            count(*) filter (where event_type = 'purchase' and list_price > 0 and price > 0) as count_priced_purchases,
+            count(*) filter (
+                where event_type = 'purchase' and list_price > 0 and price > 0 and price < 0.95 * list_price
+            ) as count_discounted_purchases,
+            sum(
+                case
+                    when event_type = 'purchase' then coalesce(quantity, 1) * price
+                    when event_type = 'refund' then -abs(coalesce(quantity, 1) * price)
+                end
+            ) filter (where currency is not distinct from $currency) as revenue
+        from with_products
+        group by user_id
+    ),
+    review_stats as (
+        select user_id, count(*) as count_reviews, avg(rating) as avg_rating from reviews group by user_id
+    ),
+    search_stats as (select user_id, count(*) as count_searches from searches group by user_id),
+    final as (
+        select
+            activity.user_id,
+            date_diff('second', activity.last_event_at, as_of.as_of_at) / 86400.0 as days_since_last_event,
+            date_diff('second', activity.last_purchase_at, as_of.as_of_at) / 86400.0 as days_since_last_purchase,
+            date_diff('second', activity.first_event_at, as_of.as_of_at) / 86400.0 as days_since_first_event,
+            activity.count_events,
+            activity.count_sessions,
+            activity.count_views,
+            activity.count_carts,
+            activity.count_orders,
+            coalesce(activity.revenue, 0) as revenue,
+            activity.revenue / nullif(activity.count_orders, 0) as avg_order_value,
+            activity.count_views / nullif(activity.count_sessions, 0) as views_per_session,
+            activity.count_carts / nullif(activity.count_views, 0) as cart_rate,
+            activity.count_purchase_sessions / nullif(activity.count_sessions, 0) as purchase_session_rate,
+            price_levels.price_level,
+            activity.count_discounted_purchases / nullif(activity.count_priced_purchases, 0) as discount_share,
+            coalesce(review_stats.count_reviews, 0) as count_reviews,
+            review_stats.avg_rating,
+            coalesce(search_stats.count_searches, 0) as count_searches
+        from activity
+        cross join as_of
+        left join price_levels using (user_id)
+        left join review_stats using (user_id)
+        left join search_stats using (user_id)
+    )
+select * from final order by user_id
