@@ -1,0 +1,192 @@
+"""What sets a segment apart, in numbers and in plain sentences.
+
+A trait is a feature whose mean in the segment differs from its mean in the rest of the users
+by a large standardised difference (Cohen's d on the log scale for counts and money). The
+sentence states both means in the feature's own unit; the segment's short name is built from
+the words of its strongest traits. Every word comes from the numbers: no model writes facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics.features import UserFeatures
+from analytics.segmentation import LOG_COLUMNS
+
+MIN_EFFECT = 0.3  # smaller standardised differences are not called traits
+MAX_TRAITS = 4
+
+
+@dataclass(frozen=True)
+class FeatureText:
+    """How a feature is spoken about: its label, unit, and the words for a high or low segment."""
+
+    label: str
+    unit: str  # "days", "count", "money", "share", "ratio", "rating", "score"
+    high: str
+    low: str
+    group: str = ""  # traits of one group say the same thing; only the strongest is kept
+
+
+FEATURE_TEXT: dict[str, FeatureText] = {
+    "days_since_last_event": FeatureText("days since the last visit", "days", "Lapsed", "Recently active", "recency"),
+    "days_since_last_purchase": FeatureText(
+        "days since the last purchase", "days", "Long since buying", "Recent buyers", "recency_purchase"
+    ),
+    "days_since_first_event": FeatureText("days since the first visit", "days", "Long-standing", "Newcomers", "tenure"),
+    "count_events": FeatureText("events per user", "count", "Highly active", "Light users", "activity"),
+    "count_sessions": FeatureText("visits per user", "count", "Frequent visitors", "One-visit", "activity"),
+    "count_views": FeatureText("product views per user", "count", "Heavy browsers", "Few views", "activity"),
+    "count_carts": FeatureText("cart adds per user", "count", "Cart fillers", "Rarely cart", "carts"),
+    "count_orders": FeatureText("orders per user", "count", "Repeat buyers", "Non-buyers", "orders"),
+    "revenue": FeatureText("revenue per user", "money", "Big spenders", "Low spenders", "money"),
+    "avg_order_value": FeatureText("average order value", "money", "Big baskets", "Small baskets", "basket"),
+    "views_per_session": FeatureText("product views per visit", "ratio", "Deep browsers", "Quick visits", "depth"),
+    "cart_rate": FeatureText("cart adds per product view", "share", "Cart-happy", "Browse only", "carts"),
+    "purchase_session_rate": FeatureText("visits that end in a purchase", "share", "Decisive", "Undecided", "orders"),
+    "price_level": FeatureText("price level against the category median", "ratio", "Premium", "Budget", "price"),
+    "discount_share": FeatureText("purchases made at a discount", "share", "Deal seekers", "Full price", "discount"),
+    "count_reviews": FeatureText("reviews per user", "count", "Reviewers", "Silent", "reviews"),
+    "avg_rating": FeatureText("average rating given", "rating", "Happy", "Unhappy", "rating"),
+    "count_searches": FeatureText("searches per user", "count", "Searchers", "Rarely search", "search"),
+    "avg_sentiment": FeatureText("review sentiment (-1 to 1)", "score", "Positive", "Critical", "rating"),
+}
+AFFINITY_TEXT = {
+    "category": ("of their categorised events in {v}", "{v} fans", "Few {v}"),
+    "brand": ("of their branded events on {v}", "{v} fans", "Few {v}"),
+    "traffic_source": ("of their events from {v}", "Via {v}", "Rarely via {v}"),
+    "device": ("of their events on {v}", "{v} users", "Rarely on {v}"),
+}
+
+
+@dataclass(frozen=True)
+class Trait:
+    """One distinguishing feature of a segment, with the figures its sentence states."""
+
+    feature: str
+    label: str
+    segment_value: float
+    rest_value: float
+    effect: float  # standardised difference (segment minus rest), in standard deviations
+    sentence: str
+    word: str  # for the short name
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def segment_traits(features: UserFeatures, labels: np.ndarray, segment: int, currency: str | None) -> list[Trait]:
+    """The strongest distinguishing traits of ``segment`` (at most ``MAX_TRAITS``, |effect| >= ``MIN_EFFECT``)."""
+    inside = labels == segment
+    if inside.all() or not inside.any():
+        return []
+    found = []
+    for column in (*features.behaviour, *features.affinities):
+        trait = _trait(column, features.table[column].to_numpy(np.float64, na_value=np.nan), inside, currency)
+        if trait is not None:
+            found.append(trait)
+    found.sort(key=lambda t: -abs(t.effect))
+    kept, groups = [], set()
+    for trait in found:
+        group = _group(trait.feature)
+        if group in groups:
+            continue
+        groups.add(group)
+        kept.append(trait)
+    return kept[:MAX_TRAITS]
+
+
+def short_name(traits: list[Trait], taken: set[str]) -> str:
+    """A short name from the two strongest traits' words, unique among ``taken`` names."""
+    words = [t.word for t in traits]
+    if not words:
+        return _unique("Typical users", taken)
+    name = words[0] if len(words) == 1 else f"{words[0]} · {_lower_first(words[1])}"
+    if name in taken and len(words) > 2:
+        name = f"{name} · {_lower_first(words[2])}"
+    return _unique(name, taken)
+
+
+def effect_size(values: np.ndarray, inside: np.ndarray, column: str) -> float | None:
+    """Standardised difference of means, segment minus rest, over users with a value (log scale
+    for counts and money); None when either side has no value or the feature does not vary."""
+    scaled = np.log1p(np.clip(values, 0, None)) if column in LOG_COLUMNS else values
+    if column == "price_level":
+        scaled = np.log(values)
+    seg, rest = scaled[inside & ~np.isnan(scaled)], scaled[~inside & ~np.isnan(scaled)]
+    if len(seg) == 0 or len(rest) == 0:
+        return None
+    spread = np.nanstd(scaled)
+    return float((seg.mean() - rest.mean()) / spread) if spread > 0 else None
+
+
+def _trait(column: str, values: np.ndarray, inside: np.ndarray, currency: str | None) -> Trait | None:
+    effect = effect_size(values, inside, column)
+    if effect is None or abs(effect) < MIN_EFFECT:
+        return None
+    if ":" in column and effect < 0:
+        return None  # "rarely via search" is the echo of "via email": affinities are said positively
+    seg, rest = float(np.nanmean(values[inside])), float(np.nanmean(values[~inside]))
+    if ":" in column:
+        dimension, value = column.split(":", 1)
+        phrase, high, low = AFFINITY_TEXT[dimension]
+        label = phrase.format(v=value)
+        word = (high if effect > 0 else low).format(v=value)
+        sentence = f"{_percent(seg)} {label}, against {_percent(rest)} for everyone else."
+        return Trait(column, label, seg, rest, effect, _upper_first(sentence), _upper_first(word))
+    text = FEATURE_TEXT[column]
+    word = text.high if effect > 0 else text.low
+    more = "higher" if effect > 0 else "lower"
+    sentence = (
+        f"{_upper_first(text.label)}: {_fmt(seg, text.unit, currency)} against {_fmt(rest, text.unit, currency)} "
+        f"for everyone else ({more}, {abs(effect):.1f} standard deviations)."
+    )
+    return Trait(column, text.label, seg, rest, effect, sentence, word)
+
+
+def _group(feature: str) -> str:
+    if ":" in feature:
+        return feature.split(":", 1)[0]  # shares of one dimension say the same thing from two sides
+    return FEATURE_TEXT[feature].group or feature
+
+
+def _fmt(value: float, unit: str, currency: str | None) -> str:
+    if unit == "money":
+        return f"{value:,.2f} {currency}" if currency else f"{value:,.2f}"
+    if unit == "share":
+        return _percent(value)
+    if unit == "days":
+        return f"{value:,.1f} days"
+    if unit == "ratio":
+        return f"{value:.2f}"
+    if unit == "rating":
+        return f"{value:.1f} stars"
+    return f"{value:,.2f}" if unit == "score" else f"{value:,.1f}"
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name} ({n})", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def trait_table(traits: list[Trait]) -> pd.DataFrame:
+    """Traits as a table (feature, label, segment_value, rest_value, effect, sentence)."""
+    return pd.DataFrame([t.as_dict() for t in traits], columns=list(Trait.__dataclass_fields__))
