@@ -1,9 +1,9 @@
 """The most frequent complaints of each segment, from its low-rated reviews.
 
-A complaint term is a word or two-word phrase that is significantly more frequent in reviews
-rated 1-2 stars than in reviews rated 4-5 stars across the whole shop (log-odds ratio with an
-informative Dirichlet prior, Monroe, Colaresi & Quinn 2008). Words common to every review
-("the", "de", "product") cancel out, so this works for any language without a stop-word list.
+A complaint term is a word or two-word phrase found in a significantly larger share of the
+reviews rated 1-2 stars than of those rated 4-5 stars across the whole shop (two-proportion
+z-test on the share of reviews that contain it). Words common to every review ("the", "de",
+"product") cancel out, so this works for any language without a stop-word list.
 A segment's complaints are the complaint terms found in most of its own low-rated reviews.
 Review text is untrusted: it is only counted here, and masked wherever it is shown.
 """
@@ -20,7 +20,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from analytics import queries
 
 MAX_REVIEWS = 40_000  # a random sample this large estimates term frequencies well
-MIN_Z = 1.96  # the log-odds z-score a term needs to count as a complaint
+MIN_Z = 1.96  # the z-score a term needs to count as a complaint (one-sided, about p < 0.025)
 WORD_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"  # words of three or more letters, in any alphabet
 
 
@@ -62,23 +62,34 @@ def segment_complaints(
     for segment in np.unique(segments[negative]):
         rows = np.flatnonzero(negative & (segments == segment))
         mentions = np.asarray(counts[rows][:, complaint].sum(axis=0)).ravel()
-        order = np.argsort(-mentions, kind="stable")[:top]
         found[int(segment)] = [
-            Complaint(str(terms[complaint][i]), int(mentions[i]), float(mentions[i] / len(rows)))
-            for i in order
-            if mentions[i] >= 2
+            Complaint(term, count, count / len(rows)) for term, count in _distinct_top(terms[complaint], mentions, top)
         ]
     return found
 
 
+def _distinct_top(terms: np.ndarray, mentions: np.ndarray, top: int) -> list[tuple[str, int]]:
+    """The most mentioned terms (two-word phrases first on ties), skipping any that shares a word
+    with one already chosen ("arrived broken" makes "broken" redundant)."""
+    order = sorted(range(len(terms)), key=lambda i: (-mentions[i], -len(terms[i].split()), terms[i]))
+    chosen, words = [], set()
+    for i in order:
+        if mentions[i] < 2 or len(chosen) == top:
+            break
+        term_words = set(terms[i].split())
+        if term_words & words:
+            continue
+        chosen.append((str(terms[i]), int(mentions[i])))
+        words |= term_words
+    return chosen
+
+
 def _complaint_terms(counts, negative: np.ndarray, positive: np.ndarray) -> np.ndarray:
-    """Column indices of terms significantly more frequent in negative than positive reviews."""
-    neg = np.asarray(counts[negative].sum(axis=0)).ravel() + 0.0
-    pos = np.asarray(counts[positive].sum(axis=0)).ravel() + 0.0
-    prior = np.asarray(counts.sum(axis=0)).ravel() + 1.0
-    a0 = prior.sum()
-    n_neg, n_pos = neg.sum(), pos.sum()
-    log_odds = np.log((neg + prior) / (n_neg + a0 - neg - prior)) - np.log((pos + prior) / (n_pos + a0 - pos - prior))
-    variance = 1.0 / (neg + prior) + 1.0 / (pos + prior)
-    z = log_odds / np.sqrt(variance)
+    """Column indices of terms in a significantly larger share of negative than positive reviews."""
+    n_neg, n_pos = int(negative.sum()), int(positive.sum())
+    in_neg = np.asarray(counts[negative].sum(axis=0)).ravel()
+    in_pos = np.asarray(counts[positive].sum(axis=0)).ravel()
+    pooled = (in_neg + in_pos) / (n_neg + n_pos)
+    spread = np.sqrt(pooled * (1 - pooled) * (1 / n_neg + 1 / n_pos))
+    z = np.divide(in_neg / n_neg - in_pos / n_pos, spread, out=np.zeros_like(spread), where=spread > 0)
     return np.flatnonzero(z >= MIN_Z)

@@ -31,6 +31,7 @@ BEHAVIOUR_COLUMNS = (
     "count_views",
     "count_carts",
     "count_orders",
+    "count_refunds",
     "revenue",
     "avg_order_value",
     "views_per_session",
@@ -104,8 +105,12 @@ def affinity_shares(con: duckdb.DuckDBPyConnection, n_users: int, top_values: in
     names = [f"{d}:{v}" for d in MIX_DIMENSIONS for v in values[d]]
     matrix = np.zeros((n_users, len(names)), dtype=np.float32)
     if names:
-        params = {"categories": values["category"], "brands": values["brand"],
-                  "traffic_sources": values["traffic_source"], "devices": values["device"]}
+        params = {
+            "categories": values["category"],
+            "brands": values["brand"],
+            "traffic_sources": values["traffic_source"],
+            "devices": values["device"],
+        }
         raw = con.execute(queries.sql("user_mix"), params).fetchnumpy()
         offsets = np.cumsum([0] + [len(values[d]) for d in MIX_DIMENSIONS])[:-1]
         columns = offsets[raw["dimension_index"].astype(np.int64)] + raw["value_index"].astype(np.int64) - 1

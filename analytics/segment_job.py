@@ -109,8 +109,10 @@ def _text_vectors(
     aligned = np.zeros((len(features), pooled.vectors.shape[1] if pooled.vectors.size else 0), dtype=np.float32)
     rows = pd.Index(pooled.user_ids).get_indexer(features.user_ids)
     aligned[rows >= 0] = pooled.vectors[rows[rows >= 0]]
-    note = (f"{pooled.texts_total:,} distinct texts ({pooled.texts_embedded:,} newly embedded) "
-            f"with {embedder.model_name}; {int((rows >= 0).sum()):,} users have text")
+    note = (
+        f"{pooled.texts_total:,} distinct texts ({pooled.texts_embedded:,} newly embedded) "
+        f"with {embedder.model_name}; {int((rows >= 0).sum()):,} users have text"
+    )
     return aligned, note
 
 
@@ -127,13 +129,15 @@ def _write_run(
     step = ctx.settings.job_batch_rows
     for start in range(0, rows, step):
         part = slice(start, start + step)
-        table = pa.table({
-            "user_id": pa.array(segmentation.user_ids[part].astype(str).tolist()),
-            "segment_id": pa.array(segmentation.labels[part].astype(np.int32)),
-            "map_x": pa.array(segmentation.map_xy[part, 0], from_pandas=True),
-            "map_y": pa.array(segmentation.map_xy[part, 1], from_pandas=True),
-            "distance": pa.array(segmentation.distances[part].astype(np.float64)),
-        })
+        table = pa.table(
+            {
+                "user_id": pa.array(segmentation.user_ids[part].astype(str).tolist()),
+                "segment_id": pa.array(segmentation.labels[part].astype(np.int32)),
+                "map_x": pa.array(segmentation.map_xy[part, 0], from_pandas=True),
+                "map_y": pa.array(segmentation.map_xy[part, 1], from_pandas=True),
+                "distance": pa.array(segmentation.distances[part].astype(np.float64)),
+            }
+        )
         with ctx.batch(checkpoint={"run_id": run_id, "users_written": min(start + step, rows)}):
             _insert(ctx, "new_user_segments", table, "store_user_segments", {"run_id": run_id})
         ctx.progress(4, 5, f"stored {min(start + step, rows):,} of {rows:,} users' segments")
@@ -143,21 +147,28 @@ def _write_run(
         _insert(ctx, "new_segment_profiles", _profile_table(profiles), "store_segment_profiles", {"run_id": run_id})
         ctx.con.execute(
             queries.sql("complete_segment_run"),
-            {"run_id": run_id, "at": _now(), "k": segmentation.k, "embedding_model": model,
-             "metrics": json.dumps(metrics, default=float)},
+            {
+                "run_id": run_id,
+                "at": _now(),
+                "k": segmentation.k,
+                "embedding_model": model,
+                "metrics": json.dumps(metrics, default=float),
+            },
         )
     ctx.progress(5, 5, f"run {run_id} complete: {segmentation.k} segments")
 
 
 def _profile_table(profiles: list[SegmentProfile]) -> pa.Table:
-    return pa.table({
-        "segment_id": pa.array([p.segment_id for p in profiles], pa.int32()),
-        "name": pa.array([p.name for p in profiles], pa.string()),
-        "count_users": pa.array([p.count_users for p in profiles], pa.int64()),
-        "description": pa.array([p.description for p in profiles], pa.string()),
-        "traits": pa.array([p.traits_json() for p in profiles], pa.string()),
-        "profile": pa.array([p.profile_json() for p in profiles], pa.string()),
-    })
+    return pa.table(
+        {
+            "segment_id": pa.array([p.segment_id for p in profiles], pa.int32()),
+            "name": pa.array([p.name for p in profiles], pa.string()),
+            "count_users": pa.array([p.count_users for p in profiles], pa.int64()),
+            "description": pa.array([p.description for p in profiles], pa.string()),
+            "traits": pa.array([p.traits_json() for p in profiles], pa.string()),
+            "profile": pa.array([p.profile_json() for p in profiles], pa.string()),
+        }
+    )
 
 
 def _insert(ctx: JobContext, relation: str, table: pa.Table, query: str, params: dict) -> None:

@@ -17,6 +17,7 @@ import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score, silhouette_score
+from threadpoolctl import threadpool_limits
 
 from analytics.features import UserFeatures
 
@@ -24,11 +25,24 @@ TextMode = Literal["auto", "on", "off"]
 
 # Skewed counts and money are compared on a log scale; a user with 100 visits is not 50 times
 # more different from one with 2 than one with 2 is from one with 1.
-LOG_COLUMNS = frozenset({
-    "days_since_last_event", "days_since_last_purchase", "days_since_first_event", "count_events",
-    "count_sessions", "count_views", "count_carts", "count_orders", "revenue", "avg_order_value",
-    "views_per_session", "count_reviews", "count_searches",
-})
+LOG_COLUMNS = frozenset(
+    {
+        "days_since_last_event",
+        "days_since_last_purchase",
+        "days_since_first_event",
+        "count_events",
+        "count_sessions",
+        "count_views",
+        "count_carts",
+        "count_orders",
+        "count_refunds",
+        "revenue",
+        "avg_order_value",
+        "views_per_session",
+        "count_reviews",
+        "count_searches",
+    }
+)
 # Missing means "none" for these (no orders: no order value); other gaps take the mean.
 ZERO_WHEN_MISSING = frozenset({"avg_order_value", "cart_rate", "purchase_session_rate", "views_per_session"})
 CLIP_Z = 4.0  # standardised values beyond this are clipped so a few extreme users cannot pull a centre
@@ -48,7 +62,7 @@ class SegmentationConfig:
     text_weight: float = 0.35  # the text block's share of the total variance of the design matrix
     fit_sample: int = 30_000  # users the final k-means is fitted on (all users are assigned)
     select_sample: int = 8_000  # users each candidate k is fitted on while choosing k
-    score_sample: int = 4_000  # users silhouette and stability are measured on
+    score_sample: int = 3_000  # users silhouette and stability are measured on
     stability_seeds: int = 3
     min_stability: float = 0.8  # a k whose segments change with the seed more than this is not chosen
     n_init: int = 4
@@ -131,9 +145,7 @@ def behaviour_matrix(features: UserFeatures) -> tuple[np.ndarray, tuple[str, ...
     return np.clip(matrix[:, keep], -CLIP_Z, CLIP_Z).astype(np.float32), tuple(names)
 
 
-def design_matrix(
-    features: UserFeatures, text_vectors: np.ndarray | None, config: SegmentationConfig
-) -> DesignMatrix:
+def design_matrix(features: UserFeatures, text_vectors: np.ndarray | None, config: SegmentationConfig) -> DesignMatrix:
     """The clustering input: ``behaviour_matrix`` plus, when ``text_vectors`` is given (rows
     aligned with the feature table, zero rows for users without text), its first
     ``text_components`` principal components scaled to ``text_weight`` of the total variance."""
@@ -163,12 +175,15 @@ def choose_k(values: np.ndarray, config: SegmentationConfig) -> tuple[int, list[
     fit_rows = _sample(rng, len(values), config.select_sample)
     score_rows = _sample(rng, len(values), config.score_sample)
     evidence = []
-    for k in range(config.k_min, min(config.k_max, len(fit_rows) - 1) + 1):
-        fits = [_kmeans(values[fit_rows], k, config.seed + i, 1) for i in range(config.stability_seeds)]
-        labelings = [m.predict(values[score_rows]) for m in fits]
-        stability = float(np.mean([adjusted_rand_score(a, b) for a, b in combinations(labelings, 2)]))
-        silhouette = _silhouette(values[score_rows], labelings[0], config.seed)
-        evidence.append(KEvidence(k, silhouette, stability, float(fits[0].inertia_)))
+    # Many small fits: one thread each is several times faster than OpenMP threads that spin
+    # and wait for each other, most of all on a shared machine.
+    with threadpool_limits(limits=1):
+        for k in range(config.k_min, min(config.k_max, len(fit_rows) - 1) + 1):
+            fits = [_kmeans(values[fit_rows], k, config.seed + i, 1) for i in range(config.stability_seeds)]
+            labelings = [m.predict(values[score_rows]) for m in fits]
+            stability = float(np.mean([adjusted_rand_score(a, b) for a, b in combinations(labelings, 2)]))
+            silhouette = _silhouette(values[score_rows], labelings[0], config.seed)
+            evidence.append(KEvidence(k, silhouette, stability, float(fits[0].inertia_)))
     if not evidence:
         raise ValueError(f"segmentation needs at least {config.k_min + 2} users with events; found {len(values)}")
     stable = [e for e in evidence if e.stability >= config.min_stability]
@@ -205,9 +220,7 @@ def map_coordinates(values: np.ndarray, seed: int, sample: int = 3_000) -> np.nd
     return xy
 
 
-def segment_users(
-    features: UserFeatures, text_vectors: np.ndarray | None, config: SegmentationConfig
-) -> Segmentation:
+def segment_users(features: UserFeatures, text_vectors: np.ndarray | None, config: SegmentationConfig) -> Segmentation:
     """Segments for every user in ``features`` (see the module docstring).
 
     With ``config.text == "auto"`` and text vectors given, both variants are clustered and the
@@ -230,8 +243,16 @@ def segment_users(
     k, evidence, labels, distances = results[chosen]
     design = designs[chosen]
     return Segmentation(
-        features.user_ids, labels, distances, map_coordinates(design.values, config.seed), k,
-        "user" if config.k is not None else "auto", evidence, chosen == "with_text", decision, design.columns,
+        features.user_ids,
+        labels,
+        distances,
+        map_coordinates(design.values, config.seed),
+        k,
+        "user" if config.k is not None else "auto",
+        evidence,
+        chosen == "with_text",
+        decision,
+        design.columns,
     )
 
 
@@ -241,8 +262,9 @@ def _cluster(design: DesignMatrix, config: SegmentationConfig) -> tuple[int, lis
     else:
         k, evidence = config.k, []
         if not 1 <= k <= len(design.values):
-            raise ValueError(f"the number of segments must be between 1 and the number of users "
-                             f"({len(design.values)}); got {k}")
+            raise ValueError(
+                f"the number of segments must be between 1 and the number of users ({len(design.values)}); got {k}"
+            )
     labels, distances = fit_segments(design.values, k, config)
     return k, evidence, labels, distances
 
@@ -258,12 +280,21 @@ def _compare_text(designs: dict, results: dict, config: SegmentationConfig, deci
     for name in ("with_text", "without_text"):
         labels = results[name][2][rows]
         sil_behaviour, sil_text = _silhouette(behaviour, labels, config.seed), _silhouette(text, labels, config.seed)
-        scores[name] = {"k": results[name][0], "silhouette_behaviour": sil_behaviour, "silhouette_text": sil_text,
-                        "score": sil_behaviour + sil_text}
+        scores[name] = {
+            "k": results[name][0],
+            "silhouette_behaviour": sil_behaviour,
+            "silhouette_text": sil_text,
+            "score": sil_behaviour + sil_text,
+        }
     kept = scores["with_text"]["score"] > scores["without_text"]["score"]
     agreement = float(adjusted_rand_score(results["with_text"][2], results["without_text"][2]))
-    decision = {**decision, **scores, "agreement_ari": agreement, "kept": bool(kept),
-                "text_explained_variance": with_text.text_explained}
+    decision = {
+        **decision,
+        **scores,
+        "agreement_ari": agreement,
+        "kept": bool(kept),
+        "text_explained_variance": with_text.text_explained,
+    }
     return ("with_text" if kept else "without_text"), decision
 
 

@@ -18,6 +18,7 @@ from analytics.segmentation import LOG_COLUMNS
 
 MIN_EFFECT = 0.3  # smaller standardised differences are not called traits
 MAX_TRAITS = 4
+MAX_AFFINITY_TRAITS = 2  # what a segment buys matters, but so does how it behaves
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ FEATURE_TEXT: dict[str, FeatureText] = {
     "purchase_session_rate": FeatureText("visits that end in a purchase", "share", "Decisive", "Undecided", "orders"),
     "price_level": FeatureText("price level against the category median", "ratio", "Premium", "Budget", "price"),
     "discount_share": FeatureText("purchases made at a discount", "share", "Deal seekers", "Full price", "discount"),
+    "count_refunds": FeatureText("refunds per user", "count", "Returners", "Rarely return", "refunds"),
     "count_reviews": FeatureText("reviews per user", "count", "Reviewers", "Silent", "reviews"),
     "avg_rating": FeatureText("average rating given", "rating", "Happy", "Unhappy", "rating"),
     "count_searches": FeatureText("searches per user", "count", "Searchers", "Rarely search", "search"),
@@ -89,24 +91,29 @@ def segment_traits(features: UserFeatures, labels: np.ndarray, segment: int, cur
         if trait is not None:
             found.append(trait)
     found.sort(key=lambda t: -abs(t.effect))
-    kept, groups = [], set()
+    kept, groups, affinities = [], set(), 0
     for trait in found:
-        group = _group(trait.feature)
-        if group in groups:
+        group, is_affinity = _group(trait.feature), ":" in trait.feature
+        if group in groups or (is_affinity and affinities >= MAX_AFFINITY_TRAITS):
             continue
         groups.add(group)
+        affinities += is_affinity
         kept.append(trait)
     return kept[:MAX_TRAITS]
 
 
 def short_name(traits: list[Trait], taken: set[str]) -> str:
-    """A short name from the two strongest traits' words, unique among ``taken`` names."""
-    words = [t.word for t in traits]
+    """A short name, unique among ``taken``: the strongest behaviour trait's word, then the
+    strongest affinity's ("Big spenders · electronics fans"), else the two strongest traits."""
+    behaviour = [t.word for t in traits if ":" not in t.feature]
+    affinity = [t.word for t in traits if ":" in t.feature]
+    words = behaviour[:1] + affinity[:1] if behaviour and affinity else [t.word for t in traits[:2]]
     if not words:
         return _unique("Typical users", taken)
-    name = words[0] if len(words) == 1 else f"{words[0]} · {_lower_first(words[1])}"
-    if name in taken and len(words) > 2:
-        name = f"{name} · {_lower_first(words[2])}"
+    name = " · ".join([words[0], *(_lower_first(w) for w in words[1:])])
+    spare = [t.word for t in traits if t.word not in words]
+    if name in taken and spare:
+        name = f"{name} · {_lower_first(spare[0])}"
     return _unique(name, taken)
 
 

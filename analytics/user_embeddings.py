@@ -59,8 +59,9 @@ def refresh_user_embeddings(
     _embed_missing(con, embedder, missing, batch=batch, progress=progress, per_batch=texts_per_batch)
     hashes, vectors = _cached_vectors(con, model)
     user_ids, pooled = _pool_rows(rows, hashes, vectors)
-    written = _store_changed(con, model, rows, user_ids, pooled, batch=batch, progress=progress,
-                             per_batch=users_per_batch)
+    written = _store_changed(
+        con, model, rows, user_ids, pooled, batch=batch, progress=progress, per_batch=users_per_batch
+    )
     return UserVectors(user_ids, pooled, model, len(missing), len(distinct), written)
 
 
@@ -123,12 +124,14 @@ def _store_changed(
     changed = np.flatnonzero(per_user["texts_hash"].to_numpy() != stored.reindex(per_user.index).to_numpy())
     for start in range(0, len(changed), per_batch):
         part = changed[start : start + per_batch]
-        table = pa.table({
-            "user_id": pa.array(user_ids[part].tolist()),
-            "embedding": _list_array(pooled[part]),
-            "count_texts": pa.array(per_user["count_texts"].to_numpy()[part].astype(np.int32)),
-            "texts_hash": pa.array(per_user["texts_hash"].to_numpy()[part].tolist()),
-        })
+        table = pa.table(
+            {
+                "user_id": pa.array(user_ids[part].tolist()),
+                "embedding": _list_array(pooled[part]),
+                "count_texts": pa.array(per_user["count_texts"].to_numpy()[part].astype(np.int32)),
+                "texts_hash": pa.array(per_user["texts_hash"].to_numpy()[part].tolist()),
+            }
+        )
         with batch({"users_done": start + len(part)}):
             con.register("new_user_embeddings", table)
             con.execute(queries.sql("delete_user_embeddings"), {"model": model})

@@ -46,8 +46,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     s = result.summary
     text = "with" if s["used_text"] else "without"
-    print(f"segmentation run {s['run_id']}: {s['users']:,} users in {s['k']} segments "
-          f"(k {s['chosen_by']}, {text} text embedding) (job {result.job_id})")
+    print(
+        f"segmentation run {s['run_id']}: {s['users']:,} users in {s['k']} segments "
+        f"(k {s['chosen_by']}, {text} text embedding) (job {result.job_id})"
+    )
     for number, name in enumerate(s["segments"]):
         print(f"  {number}: {name}")
     return 0

@@ -1,5 +1,5 @@
 -- One row per user with at least one event: recency, frequency, money, engagement, price level,
--- discount response, reviews and searches (analytics.features). Money counts purchases minus
+-- discount response, refunds, reviews and searches (analytics.features). Money counts purchases minus
 -- refunds in $currency only (the main currency; null matches events without a currency).
 with
     events as (
@@ -43,6 +43,7 @@ with
             count(distinct coalesce(order_id, session_id, cast(event_time as varchar)))
                 filter (where event_type = 'purchase') as count_orders,
             count(distinct session_id) filter (where event_type = 'purchase') as count_purchase_sessions,
+            count(*) filter (where event_type = 'refund') as count_refunds,
             count(*) filter (where event_type = 'purchase' and list_price > 0 and price > 0) as count_priced_purchases,
             count(*) filter (
                 where event_type = 'purchase' and list_price > 0 and price > 0 and price < 0.95 * list_price
@@ -71,6 +72,7 @@ with
             activity.count_views,
             activity.count_carts,
             activity.count_orders,
+            activity.count_refunds,
             coalesce(activity.revenue, 0) as revenue,
             activity.revenue / nullif(activity.count_orders, 0) as avg_order_value,
             activity.count_views / nullif(activity.count_sessions, 0) as views_per_session,

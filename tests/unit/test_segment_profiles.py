@@ -1,0 +1,118 @@
+"""Profiles, traits, names, RFM tiers and complaints, on handmade shops with known answers."""
+
+import json
+
+import numpy as np
+import pytest
+
+from analytics import warehouse
+from analytics.complaints import segment_complaints
+from analytics.features import user_features
+from analytics.profiles import build_profiles, rfm_tiers
+from analytics.segmentation import SegmentationConfig, segment_users
+from analytics.traits import segment_traits, short_name
+from tests.segments.shops import add_reviews, typed_shop
+
+
+@pytest.fixture(scope="module")
+def shop():
+    con = warehouse.connect_memory()
+    typed_shop(con, 300)
+    features = user_features(con)
+    segmentation = segment_users(features, None, SegmentationConfig(k=3))
+    yield con, features, segmentation
+    con.close()
+
+
+def _segment_of(con, segmentation, kind):
+    types = con.execute("select demo_type from users order by user_id").fetchnumpy()["demo_type"]
+    return int(np.bincount(segmentation.labels[types == kind]).argmax())
+
+
+def test_traits_state_the_real_means(shop):
+    _, features, segmentation = shop
+    for segment in range(3):
+        inside = segmentation.labels == segment
+        for trait in segment_traits(features, segmentation.labels, segment, "EUR"):
+            values = features.table[trait.feature].to_numpy(float)
+            assert trait.segment_value == pytest.approx(np.nanmean(values[inside]))
+            assert trait.rest_value == pytest.approx(np.nanmean(values[~inside]))
+
+
+def test_trait_sentence_says_both_figures(shop):
+    con, features, segmentation = shop
+    segment = _segment_of(con, segmentation, "window_shopper")
+    traits = segment_traits(features, segmentation.labels, segment, "EUR")
+    revenue = next(t for t in traits if t.feature == "revenue")
+    assert revenue.sentence.startswith(f"Revenue per user: 0.00 EUR against {revenue.rest_value:,.2f} EUR")
+    assert revenue.effect < 0 and revenue.word == "Low spenders"
+
+
+def test_traits_say_one_thing_once(shop):
+    con, features, segmentation = shop
+    for segment in range(3):
+        traits = segment_traits(features, segmentation.labels, segment, "EUR")
+        dimensions = [t.feature.split(":")[0] for t in traits if ":" in t.feature]
+        assert len(dimensions) == len(set(dimensions)) and 1 <= len(traits) <= 4
+        assert all(t.effect > 0 for t in traits if ":" in t.feature)
+
+
+def test_names_come_from_traits_and_are_unique(shop):
+    con, features, segmentation = shop
+    profiles = build_profiles(con, features, segmentation)
+    names = [p.name for p in profiles]
+    assert len(set(names)) == 3
+    deal = profiles[_segment_of(con, segmentation, "deal_hunter")]
+    assert deal.name == "Deal seekers · home fans"  # bought at 30% off; only kitchen (home) items
+
+
+def test_short_name_is_made_unique():
+    taken = {"Big spenders"}
+    assert short_name([], taken) == "Typical users"
+    assert short_name([], taken) == "Typical users (2)"
+
+
+def test_profile_figures(shop):
+    con, features, segmentation = shop
+    profiles = build_profiles(con, features, segmentation)
+    spender = profiles[_segment_of(con, segmentation, "big_spender")]
+    window = profiles[_segment_of(con, segmentation, "window_shopper")]
+    assert sum(p.count_users for p in profiles) == 300
+    assert window.conversion_rate == 0.0 and window.share_revenue == 0.0 and window.rfm_mix["non-buyers"] == 1.0
+    assert spender.conversion_rate == 1.0
+    assert sum(p.share_revenue for p in profiles) == pytest.approx(1.0)
+    assert spender.top_categories[0].value == "electronics" and spender.top_categories[0].lift == pytest.approx(3.0)
+    assert len(spender.representatives) == 5 and set(spender.representatives) <= set(features.user_ids)
+    assert spender.description.startswith(f"{spender.count_users:,} users")
+    assert json.loads(spender.profile_json())["conversion_rate"] == 1.0
+
+
+def test_rfm_tiers_rank_buyers_by_recency_and_frequency(con):
+    from tests.segments.shops import add_events, add_products
+
+    add_products(con, [("p", "x", "c", "b", 10.0)])
+    events = []
+    for n in range(10):  # user n buys n+1 times, the last time n days before the end
+        for order in range(n + 1):
+            events.append((60 * 24 * (20 - n) - order, "purchase", f"u{n}", f"s{n}-{order}", "p", 10.0))
+    events.append((60 * 24 * 21, "view", "viewer", "sv", "p", 10.0))
+    add_events(con, events)
+    features = user_features(con)
+    tiers = dict(zip(features.user_ids, rfm_tiers(features), strict=True))
+    assert tiers["viewer"] == "non-buyers"
+    assert tiers["u0"] == "promising"  # most recent, one order
+    assert tiers["u9"] == "at risk"  # least recent, most orders
+    assert tiers["u5"] in ("loyal", "need attention")
+
+
+def test_complaints_are_terms_of_low_rated_reviews(con):
+    from tests.segments.shops import tiny_shop
+
+    tiny_shop(con)
+    bad = [(f"b{i}", "u1", "p1", 1, None, f"the screen arrived broken, order {i}") for i in range(4)]
+    good = [(f"g{i}", "u2", "p2", 5, None, f"the screen arrived fine, order {i}") for i in range(4)]
+    add_reviews(con, bad + good)
+    found = segment_complaints(con, np.array(["u1", "u2", "u3"], dtype=object), np.array([0, 1, 1]))
+    assert [c.term for c in found[0]] == ["arrived broken"]  # "broken" alone says the same; the rest is common
+    assert found[0][0].count_reviews == 4 and found[0][0].share == pytest.approx(4 / 5)
+    assert 1 not in found  # segment 1 wrote no low-rated review
