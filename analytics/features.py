@@ -50,7 +50,9 @@ class UserFeatures:
     """The user feature table and what it holds.
 
     ``table``: one row per user with at least one event, ordered by ``user_id``: ``user_id``,
-    the behaviour columns (``BEHAVIOUR_COLUMNS``, plus ``avg_sentiment`` when ``has_sentiment``)
+    ``currency`` (of most of the user's purchases; null for users who never bought; money
+    columns are in it), the behaviour columns (``BEHAVIOUR_COLUMNS``, plus ``avg_sentiment``
+    when ``has_sentiment``)
     and one share column per affinity value named ``<dimension>:<value>`` (e.g.
     ``category:electronics``: the share of the user's categorised events in that category).
     Nullable columns (no purchase, no review, no list price) hold NaN.
@@ -59,7 +61,7 @@ class UserFeatures:
     table: pd.DataFrame
     behaviour: tuple[str, ...]
     affinities: tuple[str, ...]
-    currency: str | None
+    currency: str | None  # the currency most buyers buy in
     has_sentiment: bool
     notes: tuple[str, ...] = field(default=())
 
@@ -73,10 +75,14 @@ class UserFeatures:
 
 def user_features(con: duckdb.DuckDBPyConnection, top_values: int = DEFAULT_TOP_VALUES) -> UserFeatures:
     """Build the feature table of every user with at least one event (see ``UserFeatures``)."""
-    currency = queries.one(con, "main_currency").get("currency")
-    table = queries.frame(con, "user_features", {"currency": currency})
+    table = queries.frame(con, "user_features")
     behaviour = list(BEHAVIOUR_COLUMNS)
-    notes = [f"money counts purchases in {currency or 'the unnamed currency'} only"]
+    currencies = table["currency"].dropna().value_counts()
+    currency = str(currencies.index[0]) if len(currencies) else None
+    notes = []
+    if len(currencies) > 1:
+        notes.append(f"money is never summed across currencies: figures in {currency} are for users buying in "
+                     f"{currency} (and users who never bought)")
     sentiment = _sentiment(con)
     if sentiment is not None:
         table = table.merge(sentiment[["user_id", "avg_sentiment"]], on="user_id", how="left")
@@ -86,6 +92,26 @@ def user_features(con: duckdb.DuckDBPyConnection, top_values: int = DEFAULT_TOP_
     mix = affinity_shares(con, len(table), top_values)
     table = pd.concat([table.reset_index(drop=True), mix], axis=1)
     return UserFeatures(table, tuple(behaviour), tuple(mix.columns), currency, sentiment is not None, tuple(notes))
+
+
+def comparable_money(table: pd.DataFrame, column: str) -> np.ndarray:
+    """A money column made comparable across currencies without exchange rates: each value
+    divided by the median positive value of its currency (1 = a typical buyer of that
+    currency); users without a currency (never bought) keep 0."""
+    values = table[column].to_numpy(np.float64, na_value=np.nan)
+    out = np.where(np.isnan(values), np.nan, 0.0)
+    for currency, rows in table.groupby("currency", dropna=True).indices.items():
+        part = values[rows]
+        positive = part[part > 0]
+        median = float(np.median(positive)) if len(positive) else 1.0
+        out[rows] = part / median
+    return out
+
+
+def in_currency(table: pd.DataFrame, currency: str | None) -> np.ndarray:
+    """Users whose money columns can be read in ``currency``: those buying in it and those who
+    never bought (their money is 0 in every currency)."""
+    return (table["currency"].isna() | (table["currency"] == currency)).to_numpy()
 
 
 def affinity_values(con: duckdb.DuckDBPyConnection, top_values: int = DEFAULT_TOP_VALUES) -> dict[str, list[str]]:

@@ -14,12 +14,13 @@ from itertools import combinations
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from threadpoolctl import threadpool_limits
 
-from analytics.features import UserFeatures
+from analytics.features import UserFeatures, comparable_money
 
 TextMode = Literal["auto", "on", "off"]
 
@@ -43,6 +44,8 @@ LOG_COLUMNS = frozenset(
         "count_searches",
     }
 )
+# Money is compared across currencies as a multiple of the currency's typical buyer.
+MONEY_COLUMNS = frozenset({"revenue", "avg_order_value"})
 # Missing means "none" for these (no orders: no order value); other gaps take the mean.
 ZERO_WHEN_MISSING = frozenset({"avg_order_value", "cart_rate", "purchase_session_rate", "views_per_session"})
 CLIP_Z = 4.0  # standardised values beyond this are clipped so a few extreme users cannot pull a centre
@@ -124,7 +127,7 @@ def behaviour_matrix(features: UserFeatures) -> tuple[np.ndarray, tuple[str, ...
     table = features.table
     blocks, names = [], []
     for column in features.behaviour:
-        values = table[column].to_numpy(np.float64, na_value=np.nan)
+        values = feature_values(table, column)
         if column in LOG_COLUMNS:
             values = np.log1p(np.clip(values, 0, None))
         elif column == "price_level":
@@ -143,6 +146,13 @@ def behaviour_matrix(features: UserFeatures) -> tuple[np.ndarray, tuple[str, ...
     keep = matrix.std(axis=0) > 0  # a constant column says nothing about anyone
     names = [n for n, k in zip(names, keep, strict=True) if k]
     return np.clip(matrix[:, keep], -CLIP_Z, CLIP_Z).astype(np.float32), tuple(names)
+
+
+def feature_values(table: pd.DataFrame, column: str) -> np.ndarray:
+    """A feature column as float64 (NaN where missing), money made comparable across currencies."""
+    if column in MONEY_COLUMNS:
+        return comparable_money(table, column)
+    return table[column].to_numpy(np.float64, na_value=np.nan)
 
 
 def design_matrix(features: UserFeatures, text_vectors: np.ndarray | None, config: SegmentationConfig) -> DesignMatrix:

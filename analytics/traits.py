@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.features import UserFeatures
-from analytics.segmentation import LOG_COLUMNS
+from analytics.features import UserFeatures, in_currency
+from analytics.segmentation import LOG_COLUMNS, MONEY_COLUMNS, feature_values
 
 MIN_EFFECT = 0.3  # smaller standardised differences are not called traits
 MAX_TRAITS = 4
@@ -87,7 +87,7 @@ def segment_traits(features: UserFeatures, labels: np.ndarray, segment: int, cur
         return []
     found = []
     for column in (*features.behaviour, *features.affinities):
-        trait = _trait(column, features.table[column].to_numpy(np.float64, na_value=np.nan), inside, currency)
+        trait = _trait(features.table, column, inside, currency)
         if trait is not None:
             found.append(trait)
     found.sort(key=lambda t: -abs(t.effect))
@@ -130,13 +130,19 @@ def effect_size(values: np.ndarray, inside: np.ndarray, column: str) -> float | 
     return float((seg.mean() - rest.mean()) / spread) if spread > 0 else None
 
 
-def _trait(column: str, values: np.ndarray, inside: np.ndarray, currency: str | None) -> Trait | None:
-    effect = effect_size(values, inside, column)
+def _trait(table: pd.DataFrame, column: str, inside: np.ndarray, currency: str | None) -> Trait | None:
+    # The effect compares money across currencies as multiples of a typical buyer; the sentence
+    # states amounts in one currency, over the users whose money is in it.
+    effect = effect_size(feature_values(table, column), inside, column)
     if effect is None or abs(effect) < MIN_EFFECT:
         return None
     if ":" in column and effect < 0:
         return None  # "rarely via search" is the echo of "via email": affinities are said positively
-    seg, rest = float(np.nanmean(values[inside])), float(np.nanmean(values[~inside]))
+    values = table[column].to_numpy(np.float64, na_value=np.nan)
+    readable = in_currency(table, currency) if column in MONEY_COLUMNS else np.ones(len(values), dtype=bool)
+    if not (inside & readable).any() or not (~inside & readable).any():
+        return None
+    seg, rest = float(np.nanmean(values[inside & readable])), float(np.nanmean(values[~inside & readable]))
     if ":" in column:
         dimension, value = column.split(":", 1)
         phrase, high, low = AFFINITY_TEXT[dimension]

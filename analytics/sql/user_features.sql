@@ -1,6 +1,7 @@
 -- One row per user with at least one event: recency, frequency, money, engagement, price level,
--- discount response, refunds, reviews and searches (analytics.features). Money counts purchases minus
--- refunds in $currency only (the main currency; null matches events without a currency).
+-- discount response, refunds, reviews and searches (analytics.features). Money is never summed
+-- across currencies: currency is the one most of the user's purchases are in (null for users
+-- who never bought), and revenue counts purchases minus refunds in that currency only.
 with
     events as (
         select user_id, event_time, event_type, session_id, product_id, quantity, price, currency, order_id
@@ -11,10 +12,26 @@ with
     reviews as (select user_id, rating from reviews where user_id is not null),
     searches as (select user_id from searches where user_id is not null),
     as_of as (select max(event_time) as as_of_at from events),
+    purchase_currencies as (
+        select user_id, currency, count(*) as count_purchases
+        from events
+        where event_type = 'purchase'
+        group by user_id, currency
+    ),
+    user_currencies as (
+        select user_id, currency
+        from purchase_currencies
+        qualify row_number() over (partition by user_id order by count_purchases desc, currency nulls last) = 1
+    ),
     with_products as (
-        select events.*, coalesce(products.category, '') as category, products.list_price
+        select
+            events.*,
+            coalesce(products.category, '') as category,
+            products.list_price,
+            events.currency is not distinct from user_currencies.currency as is_user_currency
         from events
         left join products using (product_id)
+        left join user_currencies using (user_id)
     ),
     category_prices as (
         select category, median(price) as median_price
@@ -53,7 +70,7 @@ with
                     when event_type = 'purchase' then coalesce(quantity, 1) * price
                     when event_type = 'refund' then -abs(coalesce(quantity, 1) * price)
                 end
-            ) filter (where currency is not distinct from $currency) as revenue
+            ) filter (where is_user_currency) as revenue
         from with_products
         group by user_id
     ),
@@ -64,6 +81,7 @@ with
     final as (
         select
             activity.user_id,
+            user_currencies.currency,
             date_diff('second', activity.last_event_at, as_of.as_of_at) / 86400.0 as days_since_last_event,
             date_diff('second', activity.last_purchase_at, as_of.as_of_at) / 86400.0 as days_since_last_purchase,
             date_diff('second', activity.first_event_at, as_of.as_of_at) / 86400.0 as days_since_first_event,
@@ -85,6 +103,7 @@ with
             coalesce(search_stats.count_searches, 0) as count_searches
         from activity
         cross join as_of
+        left join user_currencies using (user_id)
         left join price_levels using (user_id)
         left join review_stats using (user_id)
         left join search_stats using (user_id)
