@@ -32,6 +32,7 @@ ACTIONS: dict[str, Role] = {
     "export_aggregates": Role.VIEWER,
     "view_segments": Role.MARKETER,
     "export_users": Role.MARKETER,
+    "save_audience": Role.MARKETER,
     "run_model_job": Role.MARKETER,
     "rebuild_segments": Role.MARKETER,
     "draft_campaign": Role.MARKETER,

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from models.settings import Settings, SettingsError, load_settings
 
-COMMANDS = ("demo", "status", "jobs", "segment")
+COMMANDS = ("demo", "status", "jobs", "refresh_marts", "save_audience", "segment")
 
 
 class CliError(Exception):

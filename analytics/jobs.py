@@ -35,6 +35,8 @@ from models.settings import Settings
 
 ACTIVE = ("queued", "waiting", "running")
 PROGRESS_EVERY_S = 0.5
+# Job kinds that change canonical data: after them the marts are rebuilt before publishing.
+MART_REFRESH_KINDS = frozenset({"demo", "import"})
 
 
 class JobCancelled(Exception):
@@ -169,6 +171,9 @@ def _run_locked(
             signal.signal(signal.SIGTERM, previous)
         if ctx._bar is not None:
             ctx._bar.close()
+        refresh_error = _refresh_marts(ctx)
+        if refresh_error:
+            status, error = ("failed" if status == "done" else status), "; ".join(filter(None, [error, refresh_error]))
         warehouse.close_writer(con)
         if ctx.dirty:
             warehouse.publish_snapshot(settings, job_id)
@@ -182,6 +187,21 @@ def _run_locked(
         checkpoint=None if status == "done" else _keep,
     )
     return JobResult(job_id, status, summary, error)
+
+
+def _refresh_marts(ctx: JobContext) -> str | None:
+    """Rebuild the marts in one batch when the job changed canonical data (also after a failure or
+    cancel that kept committed batches), so the snapshot never pairs new data with old marts."""
+    if ctx.kind not in MART_REFRESH_KINDS or not ctx.dirty:
+        return None
+    from analytics import marts
+
+    try:
+        with ctx.batch():
+            marts.refresh(ctx.con)
+    except Exception as exc:  # noqa: BLE001 - recorded on the job; the previous marts stay
+        return f"mart refresh failed: {type(exc).__name__}: {exc}"
+    return None
 
 
 def create_job(settings: Settings, kind: str, params: dict[str, Any], actor: str, status: str = "queued") -> int:

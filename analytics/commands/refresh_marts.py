@@ -1,0 +1,43 @@
+"""`refresh-marts`: rebuild the pre-aggregated marts the Overview and Conversion pages read."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from analytics import jobs, marts
+from analytics.cli import add_job_arguments
+from models.settings import Settings
+
+NAME = "refresh-marts"
+HELP = "rebuild the marts (funnel steps, order lines, customer value) from the canonical tables"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_job_arguments(parser)
+
+
+def _refresh(ctx: jobs.JobContext) -> dict:
+    ctx.progress(0, 1, "rebuilding marts")
+    with ctx.batch():
+        summary = marts.refresh(ctx.con)
+    ctx.progress(1, 1, "marts rebuilt")
+    return summary
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    result = jobs.run_job(
+        settings,
+        "refresh_marts",
+        _refresh,
+        actor=args.actor,
+        job_id=args.job_id,
+        show_progress=sys.stderr.isatty(),
+        on_wait=lambda message: print(message, file=sys.stderr),
+    )
+    if result.status != "done":
+        print(f"error: refresh-marts job {result.job_id} {result.status}: {result.error}", file=sys.stderr)
+        return 1
+    rows = ", ".join(f"{table} {count:,}" for table, count in result.summary["rows"].items())
+    print(f"marts rebuilt in {result.summary['seconds']:.1f}s: {rows} (job {result.job_id})")
+    return 0

@@ -1,0 +1,104 @@
+"""BG/NBD and Gamma-Gamma: parameter recovery on simulated customers, and the UCI time split."""
+
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import clv
+from tests.conftest import shared_sample
+from tests.unit.conversion.samples import UCI_INVOICES
+
+
+def _simulate_bgnbd(n: int, r: float, alpha: float, a: float, b: float, age: float, horizon: float, seed: int):
+    """Customers following BG/NBD exactly: Poisson purchases at rate lambda ~ Gamma(r, 1/alpha),
+    dropping out after each repeat purchase with probability p ~ Beta(a, b)."""
+    rng = np.random.default_rng(seed)
+    lam = rng.gamma(r, 1 / alpha, n)
+    p = rng.beta(a, b, n)
+    x, tx, future = np.zeros(n), np.zeros(n), np.zeros(n)
+    for i in range(n):
+        t = 0.0
+        while True:
+            t += rng.exponential(1 / lam[i])
+            if t > age + horizon:
+                break
+            if t <= age:
+                x[i] += 1
+                tx[i] = t
+            else:
+                future[i] += 1
+            if rng.random() < p[i]:
+                break
+    return x, tx, np.full(n, age), future
+
+
+def test_bgnbd_recovers_simulated_parameters():
+    x, tx, t, _ = _simulate_bgnbd(4000, r=0.6, alpha=20.0, a=0.8, b=2.5, age=180.0, horizon=90.0, seed=1)
+    fitted = clv.BetaGeoModel(penalizer=0.0).fit(x, tx, t).params_
+    assert fitted.r == pytest.approx(0.6, rel=0.15)
+    assert fitted.alpha == pytest.approx(20.0, rel=0.2)
+    assert fitted.a / (fitted.a + fitted.b) == pytest.approx(0.8 / 3.3, rel=0.25)
+
+
+def test_bgnbd_predicts_simulated_holdout_purchases():
+    x, tx, t, future = _simulate_bgnbd(4000, r=0.6, alpha=20.0, a=0.8, b=2.5, age=180.0, horizon=90.0, seed=2)
+    model = clv.BetaGeoModel().fit(x, tx, t)
+    predicted = model.expected_purchases(90.0, x, tx, t)
+    assert predicted.sum() == pytest.approx(future.sum(), rel=0.08)
+
+
+def test_p_alive_is_one_before_a_repeat_purchase_and_falls_with_silence():
+    model = clv.BetaGeoModel()
+    model.params_ = clv.BetaGeoParams(r=0.6, alpha=20.0, a=0.8, b=2.5)
+    alive = model.p_alive([0, 3, 3], [0.0, 170.0, 20.0], [180.0, 180.0, 180.0])
+    # eq. 13 by hand: 1 / (1 + a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x))
+    assert alive[0] == 1.0
+    assert alive[1] == pytest.approx(1 / (1 + 0.8 / 4.5 * (200 / 190) ** 3.6))  # 0.824
+    assert alive[2] == pytest.approx(1 / (1 + 0.8 / 4.5 * (200 / 40) ** 3.6))  # 0.017
+
+
+def test_gamma_gamma_recovers_mean_spend():
+    rng = np.random.default_rng(3)
+    p, q, gamma = 6.0, 4.0, 15.0
+    nu = rng.gamma(q, 1 / gamma, 3000)
+    x = rng.integers(1, 8, 3000)
+    m = np.array([rng.gamma(p, 1 / v, k).mean() for v, k in zip(nu, x, strict=True)])
+    model = clv.GammaGammaModel().fit(x, m)
+    population_mean = model.params_.p * model.params_.gamma / (model.params_.q - 1)
+    assert population_mean == pytest.approx(p * gamma / (q - 1), rel=0.1)
+
+
+def _uci_transactions() -> pd.DataFrame:
+    return (
+        duckdb.connect()
+        .execute(
+            "select CustomerID as user_key, InvoiceDate as day, TotalPrice as value from read_csv($path)",
+            {"path": str(shared_sample(UCI_INVOICES))},
+        )
+        .df()
+    )
+
+
+def test_uci_time_split_predicted_vs_actual():
+    # Calibrate on 2010-12-01..2011-06-08, predict the 184-day holdout to 2011-12-09.
+    check, table = clv.holdout_check(_uci_transactions(), date(2011, 6, 8), date(2011, 12, 9))
+    assert check.customers == 2787
+    assert check.actual_purchases == 6866
+    assert check.predicted_purchases == pytest.approx(6132, rel=0.01)  # -10.7%: Q4 rush not in calibration
+    by_frequency = table.groupby(table["frequency"].clip(upper=3))[["predicted", "actual"]].mean()
+    assert np.allclose(by_frequency["predicted"], by_frequency["actual"], rtol=0.2)
+
+
+def test_uci_customer_value_marts(uci_con):
+    models = uci_con.execute("select status, count_customers, holdout_days from mart_clv_models").fetchall()
+    assert models == [("fitted", 4338, 90)]
+    clv_rows = uci_con.execute("select count(*), min(clv) > 0, max(p_alive) <= 1 from mart_customer_value").fetchone()
+    assert clv_rows == (4338, True, True)
+
+
+def test_summarise_rejects_missing_columns():
+    with pytest.raises(ValueError, match="missing column"):
+        clv.summarise(pd.DataFrame({"user_key": [1], "day": ["2020-01-01"]}), date(2020, 2, 1))
