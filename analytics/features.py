@@ -36,12 +36,18 @@ BEHAVIOUR_COLUMNS = (
     "avg_order_value",
     "views_per_session",
     "cart_rate",
+    "purchase_rate",
+    "wishlist_rate",
+    "remove_share",
+    "refund_share",
     "purchase_session_rate",
     "price_level",
     "discount_share",
     "count_reviews",
+    "review_share",
     "avg_rating",
     "count_searches",
+    "searches_per_session",
 )
 
 

@@ -42,18 +42,26 @@ FEATURE_TEXT: dict[str, FeatureText] = {
     "count_sessions": FeatureText("visits per user", "count", "Frequent visitors", "One-visit", "activity"),
     "count_views": FeatureText("product views per user", "count", "Heavy browsers", "Few views", "activity"),
     "count_carts": FeatureText("cart adds per user", "count", "Cart fillers", "Rarely cart", "carts"),
-    "count_orders": FeatureText("orders per user", "count", "Repeat buyers", "Non-buyers", "orders"),
+    "count_orders": FeatureText("orders per user", "count", "Repeat buyers", "Rare buyers", "orders"),
     "revenue": FeatureText("revenue per user", "money", "Big spenders", "Low spenders", "money"),
     "avg_order_value": FeatureText("average order value", "money", "Big baskets", "Small baskets", "basket"),
     "views_per_session": FeatureText("product views per visit", "ratio", "Deep browsers", "Quick visits", "depth"),
     "cart_rate": FeatureText("cart adds per product view", "share", "Cart-happy", "Browse only", "carts"),
-    "purchase_session_rate": FeatureText("visits that end in a purchase", "share", "Decisive", "Undecided", "orders"),
+    "purchase_rate": FeatureText("purchases per product view", "share", "Quick to buy", "Slow to buy", "conversion"),
+    "wishlist_rate": FeatureText("wishlist adds per product view", "share", "Wishlisters", "Rarely wishlist", "wishlist"),
+    "remove_share": FeatureText("cart adds removed again", "share", "Cart abandoners", "Committed carts", "removes"),
+    "refund_share": FeatureText("purchases refunded", "share", "Returners", "Keep what they buy", "refunds"),
+    "purchase_session_rate": FeatureText(
+        "visits that end in a purchase", "share", "Decisive", "Undecided", "conversion"
+    ),
     "price_level": FeatureText("price level against the category median", "ratio", "Premium", "Budget", "price"),
     "discount_share": FeatureText("purchases made at a discount", "share", "Deal seekers", "Full price", "discount"),
     "count_refunds": FeatureText("refunds per user", "count", "Returners", "Rarely return", "refunds"),
     "count_reviews": FeatureText("reviews per user", "count", "Reviewers", "Silent", "reviews"),
     "avg_rating": FeatureText("average rating given", "rating", "Happy", "Unhappy", "rating"),
     "count_searches": FeatureText("searches per user", "count", "Searchers", "Rarely search", "search"),
+    "searches_per_session": FeatureText("searches per visit", "ratio", "Searchers", "Rarely search", "search"),
+    "review_share": FeatureText("purchases reviewed", "share", "Reviewers", "Silent", "reviews"),
     "avg_sentiment": FeatureText("review sentiment (-1 to 1)", "score", "Positive", "Critical", "rating"),
 }
 AFFINITY_TEXT = {

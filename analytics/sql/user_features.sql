@@ -33,18 +33,26 @@ with
         left join products using (product_id)
         left join user_currencies using (user_id)
     ),
-    category_prices as (
-        select category, median(price) as median_price
+    product_prices as (
+        -- the price a product is offered at: its list price, else the median price seen in events
+        select with_products.product_id, any_value(with_products.category) as category,
+            coalesce(any_value(with_products.list_price), median(with_products.price)) as reference_price
         from with_products
-        where price > 0
-        group by category
+        where with_products.product_id is not null and coalesce(with_products.list_price, with_products.price) > 0
+        group by with_products.product_id
+    ),
+    category_prices as (
+        select category, median(reference_price) as median_price from product_prices group by category
     ),
     price_levels as (
-        -- geometric mean of (price paid or seen / median price of the same category): 1 is typical
-        select with_products.user_id, exp(avg(ln(with_products.price / category_prices.median_price))) as price_level
+        -- which tier of its categories a user looks at and buys: the geometric mean of (product's
+        -- price / median price of the category's products); 1 is typical, discounts do not count
+        select with_products.user_id, exp(avg(ln(product_prices.reference_price / category_prices.median_price)))
+            as price_level
         from with_products
-        join category_prices using (category)
-        where with_products.price > 0 and with_products.event_type in ('view', 'cart', 'purchase')
+        join product_prices using (product_id)
+        join category_prices on category_prices.category = product_prices.category
+        where with_products.event_type in ('view', 'cart', 'purchase') and product_prices.reference_price > 0
         group by with_products.user_id
     ),
     activity as (
@@ -57,6 +65,9 @@ with
             count(distinct session_id) as count_sessions,
             count(*) filter (where event_type = 'view') as count_views,
             count(*) filter (where event_type = 'cart') as count_carts,
+            count(*) filter (where event_type = 'remove_from_cart') as count_removes,
+            count(*) filter (where event_type = 'wishlist') as count_wishlists,
+            count(*) filter (where event_type = 'purchase') as count_purchases,
             count(distinct coalesce(order_id, session_id, cast(event_time as varchar)))
                 filter (where event_type = 'purchase') as count_orders,
             count(distinct session_id) filter (where event_type = 'purchase') as count_purchase_sessions,
@@ -95,12 +106,18 @@ with
             activity.revenue / nullif(activity.count_orders, 0) as avg_order_value,
             activity.count_views / nullif(activity.count_sessions, 0) as views_per_session,
             activity.count_carts / nullif(activity.count_views, 0) as cart_rate,
+            activity.count_purchases / nullif(activity.count_views, 0) as purchase_rate,
+            activity.count_wishlists / nullif(activity.count_views, 0) as wishlist_rate,
+            activity.count_removes / nullif(activity.count_carts, 0) as remove_share,
+            activity.count_refunds / nullif(activity.count_purchases, 0) as refund_share,
             activity.count_purchase_sessions / nullif(activity.count_sessions, 0) as purchase_session_rate,
             price_levels.price_level,
             activity.count_discounted_purchases / nullif(activity.count_priced_purchases, 0) as discount_share,
             coalesce(review_stats.count_reviews, 0) as count_reviews,
+            coalesce(review_stats.count_reviews, 0) / nullif(activity.count_purchases, 0) as review_share,
             review_stats.avg_rating,
-            coalesce(search_stats.count_searches, 0) as count_searches
+            coalesce(search_stats.count_searches, 0) as count_searches,
+            coalesce(search_stats.count_searches, 0) / nullif(activity.count_sessions, 0) as searches_per_session
         from activity
         cross join as_of
         left join user_currencies using (user_id)

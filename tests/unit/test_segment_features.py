@@ -38,8 +38,9 @@ def test_engagement_rates(features):
 
 
 def test_price_level_is_geometric_mean_against_category_median(features):
-    # u1 saw or paid 100, 100, 100, 20, 15 in apparel.shoes, whose median event price is 100.
-    assert _row(features, "u1")["price_level"] == pytest.approx(math.exp((math.log(0.2) + math.log(0.15)) / 5))
+    # u1 had 3 events on p1 (listed at 100) and 2 on p3 (listed at 20); apparel.shoes' median list price is 60.
+    expected = math.exp((3 * math.log(100 / 60) + 2 * math.log(20 / 60)) / 5)
+    assert _row(features, "u1")["price_level"] == pytest.approx(expected)
     assert _row(features, "u2")["price_level"] == pytest.approx(1.0)
 
 
@@ -79,12 +80,15 @@ def test_sentiment_used_when_scored(con):
     assert math.isnan(_row(features, "u2")["avg_sentiment"])
 
 
-def test_money_counts_the_main_currency_only(con):
+def test_money_is_in_the_users_own_currency(con):
     tiny_shop(con)
     con.execute(
         "insert into events values (timestamp '2024-03-01 12:30', 'purchase', 'u2', 's3', 'p2', 1, 9.0, "
-        "'USD', 'o9', null, null, null)"
+        "'USD', 'o9', null, null, null), (timestamp '2024-03-01 12:31', 'purchase', 'u1', 's1', 'p1', 1, 7.0, "
+        "'USD', 'o8', null, null, null)"
     )
     features = user_features(con)
-    assert features.currency == "EUR" and _row(features, "u2")["revenue"] == 0.0
-    assert _row(features, "u2")["count_orders"] == 1
+    u1, u2 = _row(features, "u1"), _row(features, "u2")
+    assert (u2["currency"], u2["revenue"]) == ("USD", 9.0)
+    assert (u1["currency"], u1["revenue"]) == ("EUR", 115.0)  # two EUR purchases outnumber one in USD
+    assert features.currency in ("EUR", "USD") and any("never summed" in n for n in features.notes)

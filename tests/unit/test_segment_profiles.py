@@ -43,9 +43,12 @@ def test_trait_sentence_says_both_figures(shop):
     con, features, segmentation = shop
     segment = _segment_of(con, segmentation, "window_shopper")
     traits = segment_traits(features, segmentation.labels, segment, "EUR")
-    revenue = next(t for t in traits if t.feature == "revenue")
-    assert revenue.sentence.startswith(f"Revenue per user: 0.00 EUR against {revenue.rest_value:,.2f} EUR")
-    assert revenue.effect < 0 and revenue.word == "Low spenders"
+    orders = next(t for t in traits if t.feature == "count_orders")
+    assert orders.sentence == (
+        f"Orders per user: 0.0 against {orders.rest_value:,.1f} for everyone else "
+        f"(lower, {abs(orders.effect):.1f} standard deviations)."
+    )
+    assert orders.effect < 0 and orders.word == "Rare buyers"
 
 
 def test_traits_say_one_thing_once(shop):
