@@ -87,8 +87,10 @@ def user_features(con: duckdb.DuckDBPyConnection, top_values: int = DEFAULT_TOP_
     currency = str(currencies.index[0]) if len(currencies) else None
     notes = []
     if len(currencies) > 1:
-        notes.append(f"money is never summed across currencies: figures in {currency} are for users buying in "
-                     f"{currency} (and users who never bought)")
+        notes.append(
+            f"money is never summed across currencies: figures in {currency} are for users buying in "
+            f"{currency} (and users who never bought)"
+        )
     sentiment = _sentiment(con)
     if sentiment is not None:
         table = table.merge(sentiment[["user_id", "avg_sentiment"]], on="user_id", how="left")
@@ -106,7 +108,7 @@ def comparable_money(table: pd.DataFrame, column: str) -> np.ndarray:
     currency); users without a currency (never bought) keep 0."""
     values = table[column].to_numpy(np.float64, na_value=np.nan)
     out = np.where(np.isnan(values), np.nan, 0.0)
-    for currency, rows in table.groupby("currency", dropna=True).indices.items():
+    for rows in table.groupby("currency", dropna=True).indices.values():
         part = values[rows]
         positive = part[part > 0]
         median = float(np.median(positive)) if len(positive) else 1.0

@@ -3,8 +3,12 @@ belong together (traits), written as plain sentences with a short name.
 
 Figures are exact (no minimum group size here: the page and exports apply it). Definitions:
 - conversion rate: users with at least one order / users (purchasers / visitors);
-- revenue per user (historical CLV): revenue to date in the main currency / users;
-- RFM mix: share of the segment in each RFM tier (``rfm_tiers``);
+- revenue per user: revenue to date / users, in the main currency (users buying in another
+  currency are left out of money figures; money is never summed across currencies);
+- RFM mix: share of the segment in each RFM tier of analytics.rfm (the Conversion page's
+  tiers, scored within each currency), plus "Non-buyers";
+- CLV: mean predicted customer lifetime value over the next year (analytics.clv, BG/NBD and
+  Gamma-Gamma, fitted by the marts) of the segment's customers in the main currency;
 - top categories and brands: the segment's mean share of events per value, with its lift over
   all users;
 - sentiment: mean review sentiment of the segment's reviewers (when reviews were scored);
@@ -15,17 +19,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 
 import duckdb
 import numpy as np
 import pandas as pd
 
+from analytics import queries, rfm
 from analytics.complaints import Complaint, segment_complaints
-from analytics.features import UserFeatures
+from analytics.features import UserFeatures, in_currency
+from analytics.filters import Filters
 from analytics.segmentation import Segmentation
 from analytics.traits import Trait, segment_traits, short_name
 
-RFM_TIERS = ("champions", "loyal", "promising", "need attention", "at risk", "hibernating", "non-buyers")
+NON_BUYERS = "Non-buyers"
+RFM_TIERS = (*rfm.TIER_ORDER, NON_BUYERS)
 REPRESENTATIVES = 5
 TOP_VALUES = 3
 
@@ -51,6 +59,7 @@ class SegmentProfile:
     conversion_rate: float
     orders_per_user: float
     avg_order_value: float | None
+    clv: float | None  # mean predicted CLV over the next year of the segment's customers
     rfm_mix: dict[str, float]
     top_categories: list[TopValue]
     top_brands: list[TopValue]
@@ -74,27 +83,34 @@ class SegmentProfile:
         return json.dumps([t.as_dict() for t in self.traits])
 
 
-def rfm_tiers(features: UserFeatures) -> np.ndarray:
-    """An RFM tier (``RFM_TIERS``) per user, from recency and frequency quintile scores of buyers.
+@dataclass(frozen=True)
+class CustomerValues:
+    """Per user, aligned with the feature table: RFM tier (``NON_BUYERS`` without an order in
+    their currency) and predicted CLV in their own currency (NaN without a model)."""
 
-    Scores 1-5 by percentile rank among users with an order (ties share a score): R from days
-    since the last purchase (recent is 5), F from orders. champions R>=4 F>=4; loyal R>=3 F>=3;
-    promising R>=4; at risk R<=2 F>=3; hibernating R<=2; need attention otherwise.
-    """
-    table = features.table
-    buyer = table["count_orders"].to_numpy() > 0
-    tiers = np.full(len(table), "non-buyers", dtype=object)
-    if not buyer.any():
-        return tiers
-    r = _quintile(-table.loc[buyer, "days_since_last_purchase"])
-    f = _quintile(table.loc[buyer, "count_orders"])
-    tier = np.select(
-        [(r >= 4) & (f >= 4), (r >= 3) & (f >= 3), r >= 4, (r <= 2) & (f >= 3), r <= 2],
-        ["champions", "loyal", "promising", "at risk", "hibernating"],
-        default="need attention",
-    )
-    tiers[buyer] = tier
-    return tiers
+    tiers: np.ndarray
+    clv: np.ndarray
+    available: bool  # False while the marts are empty (data written without a mart refresh)
+
+
+def customer_values(con: duckdb.DuckDBPyConnection, features: UserFeatures) -> CustomerValues:
+    """RFM tiers and CLV from analytics.rfm over all history, each user in their own currency."""
+    n = len(features.table)
+    tiers, clv = np.full(n, NON_BUYERS, dtype=object), np.full(n, np.nan)
+    bounds = queries.one(con, "event_date_range")
+    currencies = rfm.currencies(con) if bounds.get("first_day") is not None else []
+    if not currencies:
+        return CustomerValues(tiers, clv, available=False)
+    everything = Filters(_day(bounds["first_day"]), _day(bounds["last_day"]))
+    rows = pd.Index(features.user_ids)
+    own = features.table["currency"].to_numpy()
+    for currency in currencies:
+        scores = rfm.scores(con, everything, currency)
+        at = rows.get_indexer(scores["user_id"])
+        mine = (at >= 0) & (own[np.clip(at, 0, None)] == currency)
+        tiers[at[mine]] = scores["tier"].to_numpy()[mine]
+        clv[at[mine]] = scores["clv"].to_numpy(np.float64, na_value=np.nan)[mine]
+    return CustomerValues(tiers, clv, available=True)
 
 
 def build_profiles(
@@ -102,13 +118,13 @@ def build_profiles(
 ) -> list[SegmentProfile]:
     """One profile per segment, in segment id order, with unique short names."""
     labels = segmentation.labels
-    tiers = rfm_tiers(features)
+    values = customer_values(con, features)
     complaints = segment_complaints(con, segmentation.user_ids, labels, seed=0)
     taken: set[str] = set()
     profiles = []
     for segment in range(segmentation.k):
         traits = segment_traits(features, labels, segment, features.currency)
-        profile = _profile(features, segmentation, tiers, segment, traits, complaints.get(segment, []))
+        profile = _profile(features, segmentation, values, segment, traits, complaints.get(segment, []))
         profile.name = short_name(traits, taken)
         profiles.append(profile)
     return profiles
@@ -117,7 +133,7 @@ def build_profiles(
 def _profile(
     features: UserFeatures,
     segmentation: Segmentation,
-    tiers: np.ndarray,
+    values: CustomerValues,
     segment: int,
     traits: list[Trait],
     complaints: list[Complaint],
@@ -125,11 +141,15 @@ def _profile(
     table = features.table
     inside = segmentation.labels == segment
     part = table.loc[inside]
-    revenue_all = float(table["revenue"].sum())
-    revenue = float(part["revenue"].sum())
-    orders = float(part["count_orders"].sum())
-    n = int(inside.sum())
+    money = in_currency(table, features.currency)  # users whose money is in the main currency
+    revenue_all = float(table.loc[money, "revenue"].sum())
+    revenue = float(table.loc[inside & money, "revenue"].sum())
+    orders = float(table.loc[inside & money, "count_orders"].sum())
+    n, n_money = int(inside.sum()), int((inside & money).sum())
     notes = list(features.notes)
+    if not values.available:
+        notes.append("RFM tiers and CLV come from the marts, which are empty: run `python -m analytics refresh-marts`")
+    clv = values.clv[inside & money]
     profile = SegmentProfile(
         segment_id=segment,
         name="",
@@ -137,11 +157,12 @@ def _profile(
         share_users=n / len(table),
         revenue=revenue,
         share_revenue=revenue / revenue_all if revenue_all else 0.0,
-        revenue_per_user=revenue / n if n else 0.0,
+        revenue_per_user=revenue / n_money if n_money else 0.0,
         conversion_rate=float((part["count_orders"] > 0).mean()) if n else 0.0,
-        orders_per_user=orders / n if n else 0.0,
+        orders_per_user=float(part["count_orders"].sum()) / n if n else 0.0,
         avg_order_value=revenue / orders if orders else None,
-        rfm_mix=_mix(tiers[inside]),
+        clv=float(np.nanmean(clv)) if np.isfinite(clv).any() else None,
+        rfm_mix=_mix(values.tiers[inside]) if values.available else {},
         top_categories=_top(features, inside, "category"),
         top_brands=_top(features, inside, "brand"),
         avg_rating=_mean(part["avg_rating"]),
@@ -172,14 +193,16 @@ def describe(profile: SegmentProfile) -> str:
     return " ".join(sentences)
 
 
-def _quintile(values: pd.Series) -> np.ndarray:
-    return np.ceil(values.rank(pct=True, method="average").to_numpy() * 5).clip(1, 5)
+def _day(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _mix(tiers: np.ndarray) -> dict[str, float]:
+    """Share of users per tier, tiers present only, in RFM_TIERS order."""
     if len(tiers) == 0:
-        return dict.fromkeys(RFM_TIERS, 0.0)
-    return {tier: float((tiers == tier).mean()) for tier in RFM_TIERS}
+        return {}
+    shares = {tier: float((tiers == tier).mean()) for tier in RFM_TIERS}
+    return {tier: share for tier, share in shares.items() if share > 0}
 
 
 def _top(features: UserFeatures, inside: np.ndarray, dimension: str) -> list[TopValue]:

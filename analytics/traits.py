@@ -48,7 +48,9 @@ FEATURE_TEXT: dict[str, FeatureText] = {
     "views_per_session": FeatureText("product views per visit", "ratio", "Deep browsers", "Quick visits", "depth"),
     "cart_rate": FeatureText("cart adds per product view", "share", "Cart-happy", "Browse only", "carts"),
     "purchase_rate": FeatureText("purchases per product view", "share", "Quick to buy", "Slow to buy", "conversion"),
-    "wishlist_rate": FeatureText("wishlist adds per product view", "share", "Wishlisters", "Rarely wishlist", "wishlist"),
+    "wishlist_rate": FeatureText(
+        "wishlist adds per product view", "share", "Wishlisters", "Rarely wishlist", "wishlist"
+    ),
     "remove_share": FeatureText("cart adds removed again", "share", "Cart abandoners", "Committed carts", "removes"),
     "refund_share": FeatureText("purchases refunded", "share", "Returners", "Keep what they buy", "refunds"),
     "purchase_session_rate": FeatureText(

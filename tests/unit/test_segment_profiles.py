@@ -5,10 +5,11 @@ import json
 import numpy as np
 import pytest
 
-from analytics import warehouse
+from analytics import marts, rfm, warehouse
 from analytics.complaints import segment_complaints
 from analytics.features import user_features
-from analytics.profiles import build_profiles, rfm_tiers
+from analytics.filters import Filters
+from analytics.profiles import NON_BUYERS, build_profiles, customer_values
 from analytics.segmentation import SegmentationConfig, segment_users
 from analytics.traits import segment_traits, short_name
 from tests.segments.shops import add_reviews, typed_shop
@@ -18,6 +19,7 @@ from tests.segments.shops import add_reviews, typed_shop
 def shop():
     con = warehouse.connect_memory()
     typed_shop(con, 300)
+    marts.refresh(con)
     features = user_features(con)
     segmentation = segment_users(features, None, SegmentationConfig(k=3))
     yield con, features, segmentation
@@ -81,8 +83,9 @@ def test_profile_figures(shop):
     spender = profiles[_segment_of(con, segmentation, "big_spender")]
     window = profiles[_segment_of(con, segmentation, "window_shopper")]
     assert sum(p.count_users for p in profiles) == 300
-    assert window.conversion_rate == 0.0 and window.share_revenue == 0.0 and window.rfm_mix["non-buyers"] == 1.0
-    assert spender.conversion_rate == 1.0
+    assert window.conversion_rate == 0.0 and window.share_revenue == 0.0 and window.rfm_mix == {NON_BUYERS: 1.0}
+    assert spender.conversion_rate == 1.0 and sum(spender.rfm_mix.values()) == pytest.approx(1.0)
+    assert window.clv is None and spender.clv > 0
     assert sum(p.share_revenue for p in profiles) == pytest.approx(1.0)
     assert spender.top_categories[0].value == "electronics" and spender.top_categories[0].lift == pytest.approx(3.0)
     assert len(spender.representatives) == 5 and set(spender.representatives) <= set(features.user_ids)
@@ -90,22 +93,21 @@ def test_profile_figures(shop):
     assert json.loads(spender.profile_json())["conversion_rate"] == 1.0
 
 
-def test_rfm_tiers_rank_buyers_by_recency_and_frequency(con):
-    from tests.segments.shops import add_events, add_products
+def test_customer_values_are_the_conversion_pages_rfm_tiers(shop):
+    con, features, _ = shop
+    values = customer_values(con, features)
+    bounds = con.execute("select min(event_time)::date, max(event_time)::date from events").fetchone()
+    scores = rfm.scores(con, Filters(*bounds), "EUR").set_index("user_id")
+    tiers = dict(zip(features.user_ids, values.tiers, strict=True))
+    assert values.available
+    assert all(tiers[user] == tier for user, tier in scores["tier"].items())
+    assert {tiers[u] for u in features.user_ids if u not in scores.index} == {NON_BUYERS}
 
-    add_products(con, [("p", "x", "c", "b", 10.0)])
-    events = []
-    for n in range(10):  # user n buys n+1 times, the last time n days before the end
-        for order in range(n + 1):
-            events.append((60 * 24 * (20 - n) - order, "purchase", f"u{n}", f"s{n}-{order}", "p", 10.0))
-    events.append((60 * 24 * 21, "view", "viewer", "sv", "p", 10.0))
-    add_events(con, events)
-    features = user_features(con)
-    tiers = dict(zip(features.user_ids, rfm_tiers(features), strict=True))
-    assert tiers["viewer"] == "non-buyers"
-    assert tiers["u0"] == "promising"  # most recent, one order
-    assert tiers["u9"] == "at risk"  # least recent, most orders
-    assert tiers["u5"] in ("loyal", "need attention")
+
+def test_customer_values_say_when_the_marts_are_empty(con):
+    typed_shop(con, 30)
+    values = customer_values(con, user_features(con))
+    assert not values.available and set(values.tiers) == {NON_BUYERS}
 
 
 def test_complaints_are_terms_of_low_rated_reviews(con):
