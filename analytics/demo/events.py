@@ -147,7 +147,9 @@ def _funnel(
     return wish, cart, removed, bought_after_cart | direct
 
 
-def _first_in_session(session: np.ndarray, product: np.ndarray, mask: np.ndarray, n_products: int) -> np.ndarray:
+def _first_in_session(
+    session: np.ndarray, product: np.ndarray, mask: np.ndarray, n_products: int
+) -> np.ndarray:
     """True for the first masked slot of each (session, product): an order lists a product once."""
     key = session.astype(np.int64) * n_products + product
     rows = np.flatnonzero(mask)
@@ -198,7 +200,9 @@ class _Clock:
         self.last_view_us = self.view_us[last]
         self.tail_s = tail_s
         lo, hi = params.checkout_gap_s
-        self.checkout_us = self.last_view_us + ((tail_s + rng.uniform(lo, hi, len(sessions))) * _US).astype(np.int64)
+        self.checkout_us = self.last_view_us + ((tail_s + rng.uniform(lo, hi, len(sessions))) * _US).astype(
+            np.int64
+        )
         self.checkout_h = sessions.start_h + (self.checkout_us - self.start_us) / US_PER_HOUR
 
     def after_view_us(self, mask: np.ndarray, lo: float, hi: float) -> np.ndarray:
