@@ -16,7 +16,7 @@ EU = ("DE", "FR", "NL", "ES")
 def shop():
     from tests.unit.demo_support import build_memory
 
-    con, summary = build_memory(150_000, seed=7)
+    con, _ = build_memory(150_000, seed=7)
     yield con
     con.close()
 
@@ -231,7 +231,7 @@ def test_weekly_and_daily_rhythm(shop):
 
 
 def test_catalog_tree_brands_and_prices(shop):
-    tops, leaves, products = one(
+    tops, leaves, _ = one(
         shop,
         "select count(distinct split_part(category, '.', 1)), count(distinct category), count(*) "
         "from products",
