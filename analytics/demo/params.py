@@ -53,7 +53,7 @@ class DemoParams:
     weekly_growth: float = 0.004  # visit intensity grows 0.4% a week (about 11% over the window)
 
     # Size: users = events / events_per_user; products scale as a power of events.
-    events_per_user: float = 55.0  # planning figure, measured from the generator (docs)
+    events_per_user: float = 49.0  # planning figure, measured from the generator (docs)
     user_oversample: float = 1.15  # users drawn in excess, then whole users dropped to hit the target
     users_per_chunk: int = 25_000  # one chunk = one transaction = one checkpoint
     products_at_200k: int = 2_000
