@@ -98,10 +98,12 @@ class DemoParams:
 
     @property
     def window_start(self) -> datetime:
+        """First second of the data (UTC)."""
         return self.window_end - timedelta(weeks=self.window_weeks) + timedelta(seconds=1)
 
     @property
     def promo_end(self) -> datetime:
+        """End of the sale (exclusive)."""
         return self.promo_start + timedelta(days=self.promo_days)
 
     def fingerprint(self) -> str:
