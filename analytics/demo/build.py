@@ -14,6 +14,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+import duckdb
 import numpy as np
 
 from analytics.demo import writer
@@ -35,7 +36,7 @@ def build_demo(
 ) -> dict[str, Any]:
     """Generate the demo shop into the warehouse; return a summary of what was written.
 
-    ``events`` sets the size (the total lands within 1% of it), ``seed`` the randomness: the
+    ``events`` sets the size (the total lands a few events short of it), ``seed`` the randomness: the
     same (events, seed, params) always give the same tables. Refuses (ValueError) to add to
     a warehouse that already holds events, users or products unless ``replace`` is true.
 
@@ -85,18 +86,6 @@ def build_demo(
     }
 
 
-def generate_chunk_tables(
-    index: int, events: int, seed: int, params: DemoParams | None = None
-) -> dict[str, Any]:
-    """One chunk's Arrow tables without a warehouse (benchmarks, exploration)."""
-    params = params or DemoParams()
-    plan = plan_for(events, params)
-    catalog = build_catalog(plan.products, params, _rng(seed, CATALOG_STREAM))
-    pool = build_query_pool(_rng(seed, QUERY_STREAM))
-    tables, _ = _generate(index, plan, seed, catalog, pool, params, build_timeline(params), Counters())
-    return tables
-
-
 def _generate(
     index: int,
     plan: Plan,
@@ -119,13 +108,20 @@ def _generate(
 
 
 def _first_batch(
-    con, import_id: int, replace: bool, events: int, seed: int, fingerprint: str, catalog
+    con: duckdb.DuckDBPyConnection,
+    import_id: int,
+    replace: bool,
+    events: int,
+    seed: int,
+    fingerprint: str,
+    catalog: Catalog,
 ) -> None:
+    """Clear (with replace), record the import and write the catalog: all inside batch one."""
     if replace:
         writer.clear_canonical_tables(con)
     now = datetime.now(UTC).replace(tzinfo=None)
     name = f"demo:events={events},seed={seed}"
-    writer.insert_import(con, import_id, name, fingerprint, now, f"demo shop, params {fingerprint[:16]}")
+    writer.insert_import(con, import_id, name, fingerprint, now, "demo shop: first chunk being written")
     writer.write_products(con, catalog)
 
 

@@ -50,6 +50,7 @@ class Catalog:
 
     @property
     def size(self) -> int:
+        """Number of products."""
         return len(self.product_id)
 
     def frame(self) -> pd.DataFrame:

@@ -61,6 +61,7 @@ def draw_users(n: int, params: DemoParams, timeline: Timeline, rng: np.random.Ge
     offset = np.array([c.utc_offset_h for c in params.countries])[country]
 
     def col(name: str) -> np.ndarray:
+        """A type field, per user."""
         return np.array([getattr(t, name) for t in types], dtype=float)[kind]
 
     is_new = rng.random(n) < col("new_share")

@@ -37,6 +37,7 @@ class Timeline:
     start_us: int  # the window start as microseconds since the epoch
 
     def profile_of(self, type_index: np.ndarray, utc_offset: np.ndarray) -> np.ndarray:
+        """The profile row of each (type, UTC offset) pair."""
         offset_index = np.searchsorted(np.array(self.offsets), utc_offset)
         return type_index * len(self.offsets) + offset_index
 
@@ -65,6 +66,7 @@ class Timeline:
         return out
 
     def in_promo(self, hours: np.ndarray) -> np.ndarray:
+        """True for times (hours since the window start) inside the sale."""
         return (hours >= self.promo_hours[0]) & (hours < self.promo_hours[1])
 
     def to_us(self, hours: np.ndarray) -> np.ndarray:

@@ -16,7 +16,7 @@ EU = ("DE", "FR", "NL", "ES")
 def shop():
     from tests.unit.demo_support import build_memory
 
-    con, summary = build_memory(150_000, seed=7)
+    con, _ = build_memory(150_000, seed=7)
     yield con
     con.close()
 
@@ -31,7 +31,8 @@ def test_columns_are_filled_as_the_schema_says(shop):
         """
         select
             count(*) filter (where user_id is null or product_id is null or price is null or price <= 0
-                             or currency is null or traffic_source is null or device is null or import_id is null),
+                             or currency is null or traffic_source is null or device is null
+                             or import_id is null),
             count(*) filter (where (session_id is null) <> (event_type = 'refund')),
             count(*) filter (where (order_id is not null) <> (event_type in ('purchase', 'refund'))),
             count(*) filter (where (quantity is null) <> (event_type in ('view', 'wishlist'))),
@@ -150,8 +151,8 @@ def test_refunds_return_purchased_items_later(shop):
     assert bad == 0
     rate = one(
         shop,
-        "select count(*) filter (where event_type = 'refund') / count(*) filter (where event_type = 'purchase') "
-        "from events",
+        "select count(*) filter (where event_type = 'refund') "
+        "/ count(*) filter (where event_type = 'purchase') from events",
     )[0]
     assert 0.02 <= rate <= 0.07
 
@@ -161,7 +162,8 @@ def test_disappointed_customers_refund_and_complain_more(shop):
         shop.execute(
             """
             select u.demo_type,
-                   count(*) filter (where event_type = 'refund') / count(*) filter (where event_type = 'purchase')
+                   count(*) filter (where event_type = 'refund')
+                   / count(*) filter (where event_type = 'purchase')
             from events e join users u using (user_id) group by 1
             """
         ).fetchall()
@@ -182,7 +184,8 @@ def test_the_sale_discounts_prices_and_lifts_conversion(shop):
         select
             event_time >= timestamp '2026-09-24' and event_time < timestamp '2026-09-28' as in_sale,
             avg(e.price / p.price) filter (where e.currency = 'USD') as usd_price_ratio,
-            count(*) filter (where event_type = 'purchase') / count(*) filter (where event_type = 'view') as conversion,
+            count(*) filter (where event_type = 'purchase')
+            / count(*) filter (where event_type = 'view') as conversion,
             count(*) / count(distinct date_trunc('day', event_time)) as events_per_day
         from events e join products p using (product_id)
         where event_type in ('view', 'purchase')
@@ -201,7 +204,8 @@ def test_bargain_hunters_respond_to_the_sale_most(shop):
         shop.execute(
             """
             select u.demo_type,
-                   avg((e.event_time >= timestamp '2026-09-24' and e.event_time < timestamp '2026-09-28')::int)
+                   avg((e.event_time >= timestamp '2026-09-24'
+                        and e.event_time < timestamp '2026-09-28')::int)
             from events e join users u using (user_id) where event_type = 'purchase' group by 1
             """
         ).fetchall()
@@ -220,16 +224,17 @@ def test_weekly_and_daily_rhythm(shop):
     assert max(by_hour) > 3 * min(by_hour)
     weekend, weekday = one(
         shop,
-        "select count(*) filter (where isodow(event_time) >= 6) / 2, count(*) filter (where isodow(event_time) < 6) / 5 "
-        "from events where event_type = 'view'",
+        "select count(*) filter (where isodow(event_time) >= 6) / 2, "
+        "count(*) filter (where isodow(event_time) < 6) / 5 from events where event_type = 'view'",
     )
     assert weekend > 1.05 * weekday
 
 
 def test_catalog_tree_brands_and_prices(shop):
-    tops, leaves, products = one(
+    tops, leaves, _ = one(
         shop,
-        "select count(distinct split_part(category, '.', 1)), count(distinct category), count(*) from products",
+        "select count(distinct split_part(category, '.', 1)), count(distinct category), count(*) "
+        "from products",
     )
     assert tops == len(TOPS) and 30 <= leaves <= 60
     assert (
@@ -256,7 +261,8 @@ def test_phones_and_cases_are_bought_together(shop):
                    bool_or(category = 'electronics.smartphone') as has_phone,
                    bool_or(category = 'electronics.accessories.phone_case') as has_case
             from events join products using (product_id) where event_type = 'purchase' group by 1)
-        select avg(has_case::int) filter (where has_phone), avg(has_case::int) filter (where not has_phone) from orders
+        select avg(has_case::int) filter (where has_phone), avg(has_case::int) filter (where not has_phone)
+        from orders
         """,
     )
     assert share[0] > 0.2 and share[0] > 5 * share[1]
@@ -271,8 +277,9 @@ def test_users_are_complete(shop):
     assert types == {t.name for t in DEFAULT_TYPES}
     late = one(
         shop,
-        "select count(*) from users u join (select user_id, min(event_time) as first_event from events group by 1) f "
-        "using (user_id) where u.first_seen > f.first_event",
+        "select count(*) from users u "
+        "join (select user_id, min(event_time) as first_event from events group by 1) f using (user_id) "
+        "where u.first_seen > f.first_event",
     )[0]
     assert late == 0
 
@@ -328,7 +335,8 @@ def test_review_text_matches_its_rating_mostly(shop):
 def test_a_few_reviews_carry_personal_data(shop):
     total, with_pii = one(
         shop,
-        r"select count(*), count(*) filter (where regexp_matches(text, '@example\.com|\+1 555-01|\+44 7700 900')) "
+        r"select count(*), "
+        r"count(*) filter (where regexp_matches(text, '@example\.com|\+1 555-01|\+44 7700 900')) "
         "from reviews",
     )
     assert 0 < with_pii <= 0.02 * total
@@ -351,7 +359,24 @@ def test_searches_belong_to_sessions_and_read_like_queries(shop):
         "(select distinct lower(split_part(brand, ' ', 1)) from products)",
     )[0]
     assert brand_hits > 0.05 * total
-    typo = one(
-        shop, "select count(*) from searches where query in ('smarphone', 'lapto', 'headphoes', 'vacum')"
-    )[0]
-    assert typo >= 0
+    vocabulary = _query_vocabulary()
+    queries = [r[0] for r in shop.execute("select query from searches").fetchall()]
+    with_typos = sum(any(word not in vocabulary for word in q.split()) for q in queries)
+    assert 0.03 * len(queries) < with_typos < 0.2 * len(queries)
+
+
+def _query_vocabulary() -> set[str]:
+    """Every word the query pool is built from; a word outside it is a typo."""
+    from analytics.demo import catalog_tree as tree
+
+    texts = [q for leaf in tree.LEAVES for q in leaf.queries]
+    texts += [b for brands in tree.BRANDS.values() for b, _ in brands]
+    texts += [a for adjectives in tree.ADJECTIVES.values() for a in adjectives]
+    texts += [v.replace('"', "") for variants in tree.VARIANTS.values() for v in variants]
+    texts += [
+        *tree.DEAL_WORDS,
+        *tree.QUALITY_WORDS,
+        "sale deal discount offer clearance under best price cheap",
+    ]
+    texts += [str(n) for n in (25, 50, 100, 200, 500, 1000, 2000)]
+    return {word for text in texts for word in text.lower().split()}

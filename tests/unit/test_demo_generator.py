@@ -47,7 +47,7 @@ def test_total_events_within_five_percent(events):
 
 def test_small_chunks_still_hit_the_target():
     # Many small chunks vary most; a short chunk is drawn again with more users.
-    con, summary = build_memory(12_000, seed=2, params=DemoParams(users_per_chunk=20))
+    _, summary = build_memory(12_000, seed=2, params=DemoParams(users_per_chunk=20))
     assert summary["chunks"] >= 10
     assert abs(summary["events"] - 12_000) <= 0.05 * 12_000
 
