@@ -21,7 +21,14 @@ import pandas as pd
 from analytics import clv, queries
 
 # Order matters: later marts read earlier ones.
-SQL_MARTS = ("mart_users", "mart_products", "mart_session_steps", "mart_order_lines")
+SQL_MARTS = (
+    "mart_users",
+    "mart_products",
+    "mart_sessions",
+    "mart_session_steps",
+    "mart_session_totals",
+    "mart_order_lines",
+)
 CLV_HORIZON_DAYS = 365
 MIN_CLV_CUSTOMERS = 20  # fewer customers in a currency: no model is fitted for it
 
