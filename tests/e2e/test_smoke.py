@@ -17,9 +17,7 @@ def server(demo_settings, tmp_path_factory):
 
 @pytest.mark.parametrize("spec", PAGES, ids=[p.title for p in PAGES])
 def test_page_renders(server, page, spec):
-    # The first page is the home page: Streamlit serves it at the root, not at its own path.
-    path = "" if spec == PAGES[0] else spec.file.removesuffix(".py")
-    page.goto(f"{server.url}/{path}")
+    page.goto(f"{server.url}/{spec.file.removesuffix('.py')}")
     wait_for_app(page)
     assert page.get_by_test_id("stException").count() == 0, server.output()
     assert page.get_by_role("heading", name=spec.title).first.is_visible()
