@@ -114,11 +114,19 @@ def page(browser) -> Iterator:
     context.close()
 
 
+def page_url(base: str, spec) -> str:
+    """The URL of a listed page: the first page is the app's home, served at /."""
+    from dashboard.components.frame import PAGES
+
+    return base + "/" if spec == PAGES[0] else f"{base}/{spec.url_path}"
+
+
 def wait_for_app(page, timeout_ms: int = 60_000) -> None:
-    """Wait until the script run has finished and the page content is drawn."""
+    """Wait until the script run has finished and the page content is drawn; fail on a 'Page not found'."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
     page.get_by_test_id("stMain").wait_for(timeout=timeout_ms)
     page.wait_for_timeout(300)  # let the last deltas paint
+    assert page.get_by_text("Page not found").count() == 0, f"{page.url} is not a page of the app"
 
 
 def screenshot(page, name: str) -> Path:

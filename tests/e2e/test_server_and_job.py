@@ -11,8 +11,9 @@ import time
 
 import pytest
 
+from dashboard.components.frame import PAGES
 from tests.conftest import ROOT
-from tests.e2e.conftest import start_server, stop_server, wait_for_app
+from tests.e2e.conftest import page_url, start_server, stop_server, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -53,7 +54,7 @@ def test_page_never_shows_half_written_data_while_a_cli_job_runs(tmp_path, page)
     before = _published_events(db)
     server = start_server(db, tmp_path)
     try:
-        page.goto(f"{server.url}/data")
+        page.goto(page_url(server.url, next(p for p in PAGES if p.title == "Data")))
         wait_for_app(page)
         assert _shown_events(page) == before
 
