@@ -14,6 +14,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+import duckdb
 import numpy as np
 
 from analytics.demo import writer
@@ -35,7 +36,7 @@ def build_demo(
 ) -> dict[str, Any]:
     """Generate the demo shop into the warehouse; return a summary of what was written.
 
-    ``events`` sets the size (the total lands within 1% of it), ``seed`` the randomness: the
+    ``events`` sets the size (the total lands a few events short of it), ``seed`` the randomness: the
     same (events, seed, params) always give the same tables. Refuses (ValueError) to add to
     a warehouse that already holds events, users or products unless ``replace`` is true.
 
@@ -67,9 +68,7 @@ def build_demo(
             writer.write_chunk(con, tables, state["import_id"])
             writer.update_import(con, state["import_id"], after.events, _notes(plan, index + 1, seed))
         counters = after
-        ctx.progress(
-            index + 1, plan.chunks, f"demo: {index + 1}/{plan.chunks} chunks, {after.events:,} events"
-        )
+        ctx.progress(index + 1, plan.chunks, f"demo: {index + 1}/{plan.chunks} chunks, {after.events:,} events")
     return {
         "events": counters.events,
         "users": counters.users,
@@ -85,18 +84,6 @@ def build_demo(
     }
 
 
-def generate_chunk_tables(
-    index: int, events: int, seed: int, params: DemoParams | None = None
-) -> dict[str, Any]:
-    """One chunk's Arrow tables without a warehouse (benchmarks, exploration)."""
-    params = params or DemoParams()
-    plan = plan_for(events, params)
-    catalog = build_catalog(plan.products, params, _rng(seed, CATALOG_STREAM))
-    pool = build_query_pool(_rng(seed, QUERY_STREAM))
-    tables, _ = _generate(index, plan, seed, catalog, pool, params, build_timeline(params), Counters())
-    return tables
-
-
 def _generate(
     index: int,
     plan: Plan,
@@ -109,9 +96,7 @@ def _generate(
 ) -> tuple[dict, Counters]:
     rng = _rng(seed, CHUNK_STREAM, index)
     _, n_users = plan.chunk_users(index, params.users_per_chunk)
-    chunk = generate_chunk(
-        n_users, plan.chunk_target(index, params.users_per_chunk), catalog, params, timeline, rng
-    )
+    chunk = generate_chunk(n_users, plan.chunk_target(index, params.users_per_chunk), catalog, params, timeline, rng)
     reviews = draw_reviews(chunk.items, chunk.sessions, chunk.users, catalog, params, timeline, rng)
     searches = draw_searches(chunk.sessions, chunk.users, pool, timeline, rng)
     tables = writer.chunk_tables(chunk, reviews, searches, catalog, pool, params, counters)
@@ -119,13 +104,20 @@ def _generate(
 
 
 def _first_batch(
-    con, import_id: int, replace: bool, events: int, seed: int, fingerprint: str, catalog
+    con: duckdb.DuckDBPyConnection,
+    import_id: int,
+    replace: bool,
+    events: int,
+    seed: int,
+    fingerprint: str,
+    catalog: Catalog,
 ) -> None:
+    """Clear (with replace), record the import and write the catalog: all inside batch one."""
     if replace:
         writer.clear_canonical_tables(con)
     now = datetime.now(UTC).replace(tzinfo=None)
     name = f"demo:events={events},seed={seed}"
-    writer.insert_import(con, import_id, name, fingerprint, now, f"demo shop, params {fingerprint[:16]}")
+    writer.insert_import(con, import_id, name, fingerprint, now, "demo shop: first chunk being written")
     writer.write_products(con, catalog)
 
 
@@ -143,11 +135,7 @@ def _refuse_if_not_empty(ctx: JobContext, replace: bool) -> None:
 def _valid_resume_state(ctx: JobContext, fingerprint: str, plan: Plan) -> dict[str, Any] | None:
     """The checkpoint of an interrupted identical run, if the warehouse still matches it."""
     state = ctx.resume_state
-    if (
-        not state
-        or state.get("fingerprint") != fingerprint
-        or not 0 < state.get("chunks_done", 0) <= plan.chunks
-    ):
+    if not state or state.get("fingerprint") != fingerprint or not 0 < state.get("chunks_done", 0) <= plan.chunks:
         return None
     written = writer.import_rows(ctx.con, state["import_id"])
     counters = state["counters"]

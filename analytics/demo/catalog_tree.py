@@ -26,10 +26,12 @@ class Leaf:
 
     @property
     def top(self) -> str:
+        """The top category: the path's first part."""
         return self.path.split(".", 1)[0]
 
     @property
     def is_apparel(self) -> bool:
+        """Clothes, shoes and bags: sizes and fit matter (reviews, refunds)."""
         return self.top == "apparel"
 
 

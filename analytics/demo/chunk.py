@@ -57,12 +57,22 @@ def generate_chunk(
 def _users_to_keep(
     events: Events, sessions: Sessions, n_users: int, target: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """A random set of whole users with at most ``target`` events, as many as fit."""
+    """A random set of whole users with at most ``target`` events, filled up closely.
+
+    Users are taken in a random order while they fit; then users small enough for the room
+    left are added the same way, a few rounds, so the gap ends smaller than one small user.
+    """
     per_user = np.bincount(sessions.user[events.session], minlength=n_users)
     order = rng.permutation(n_users)
-    fits = np.cumsum(per_user[order]) <= target
     keep = np.zeros(n_users, dtype=bool)
-    keep[order[fits]] = True
+    room = target
+    for _ in range(8):  # rounds, not rows: each round is one vectorised pass
+        candidates = order[~keep[order] & (per_user[order] <= room)]
+        fits = candidates[np.cumsum(per_user[candidates]) <= room]
+        if len(fits) == 0:
+            break
+        keep[fits] = True
+        room = target - int(per_user[keep].sum())
     return keep
 
 

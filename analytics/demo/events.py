@@ -28,6 +28,7 @@ VIEW, CART, REMOVE, PURCHASE, REFUND, WISHLIST = range(len(EVENT_TYPES))
 # How events at the same instant are ordered: view, wishlist, cart, remove, purchase, refund.
 TIE_ORDER = np.array([0, 2, 3, 4, 5, 1])
 _US = 1_000_000
+SESSION_END_MARGIN_S = 120.0  # room after checkout for the session's searches, inside the window
 
 
 @dataclass
@@ -72,6 +73,7 @@ def draw_events(
     extra_session, extra_product = _complements(slot_session[bought], product[bought], catalog, rng)
 
     clock = _Clock(sessions, users, slot_session, slot_user, params, timeline, rng)
+    sessions.start_h = clock.start_h  # searches and first_seen follow the (rarely) moved start
     cart_us = clock.after_view_us(cart, 0.2, 0.6)
     items = _items(
         np.concatenate([slot_session[bought], extra_session]),
@@ -147,9 +149,7 @@ def _funnel(
     return wish, cart, removed, bought_after_cart | direct
 
 
-def _first_in_session(
-    session: np.ndarray, product: np.ndarray, mask: np.ndarray, n_products: int
-) -> np.ndarray:
+def _first_in_session(session: np.ndarray, product: np.ndarray, mask: np.ndarray, n_products: int) -> np.ndarray:
     """True for the first masked slot of each (session, product): an order lists a product once."""
     key = session.astype(np.int64) * n_products + product
     rows = np.flatnonzero(mask)
@@ -187,23 +187,24 @@ class _Clock:
         rng: np.random.Generator,
     ) -> None:
         self.rng = rng
-        self.start_us = timeline.to_us(sessions.start_h)
         gap_s = rng.exponential(users.view_gap_s[slot_user])
         first = np.r_[True, slot_session[1:] != slot_session[:-1]]
         offset_s = group_cumsum(np.where(first, 0.0, gap_s), sessions.views)
         last = np.cumsum(sessions.views) - 1
         tail_s = 5.0 + rng.exponential(60.0, len(sessions))
+        lo, hi = params.checkout_gap_s
+        checkout_s = offset_s[last] + tail_s + rng.uniform(lo, hi, len(sessions))
+        # A session that would run past the window's end starts earlier instead (a few long ones).
+        latest_start_h = timeline.hours - (checkout_s + SESSION_END_MARGIN_S) / 3600.0
+        self.start_h = np.minimum(sessions.start_h, latest_start_h)
+        self.start_us = timeline.to_us(self.start_h)
         # The time until the next thing the visitor does: the next view, or the session's tail.
         self.next_gap_s = np.where(np.r_[first[1:], True], tail_s[slot_session], np.r_[gap_s[1:], 0.0])
         self.view_us = self.start_us[slot_session] + (offset_s * _US).astype(np.int64)
-        self.slot_session = slot_session
         self.last_view_us = self.view_us[last]
         self.tail_s = tail_s
-        lo, hi = params.checkout_gap_s
-        self.checkout_us = self.last_view_us + ((tail_s + rng.uniform(lo, hi, len(sessions))) * _US).astype(
-            np.int64
-        )
-        self.checkout_h = sessions.start_h + (self.checkout_us - self.start_us) / US_PER_HOUR
+        self.checkout_us = self.start_us + (checkout_s * _US).astype(np.int64)
+        self.checkout_h = self.start_h + checkout_s / 3600.0
 
     def after_view_us(self, mask: np.ndarray, lo: float, hi: float) -> np.ndarray:
         """A moment between a slot's view and the visitor's next step (a fraction lo..hi of the way)."""

@@ -53,7 +53,7 @@ class DemoParams:
     weekly_growth: float = 0.004  # visit intensity grows 0.4% a week (about 11% over the window)
 
     # Size: users = events / events_per_user; products scale as a power of events.
-    events_per_user: float = 55.0  # planning figure, measured from the generator (docs)
+    events_per_user: float = 49.0  # planning figure, measured from the generator (docs)
     user_oversample: float = 1.15  # users drawn in excess, then whole users dropped to hit the target
     users_per_chunk: int = 25_000  # one chunk = one transaction = one checkpoint
     products_at_200k: int = 2_000
@@ -98,10 +98,12 @@ class DemoParams:
 
     @property
     def window_start(self) -> datetime:
+        """First second of the data (UTC)."""
         return self.window_end - timedelta(weeks=self.window_weeks) + timedelta(seconds=1)
 
     @property
     def promo_end(self) -> datetime:
+        """End of the sale (exclusive)."""
         return self.promo_start + timedelta(days=self.promo_days)
 
     def fingerprint(self) -> str:

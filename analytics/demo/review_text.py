@@ -13,6 +13,7 @@ openers and closers vary the phrasing. Emails and phone numbers use reserved ran
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -179,7 +180,7 @@ def write_review(plan: ReviewPlan) -> tuple[str, str]:
     return title, " ".join(parts)
 
 
-def _phrase(aspect: str, positive: bool, u) -> str:
+def _phrase(aspect: str, positive: bool, u: Iterator[float]) -> str:
     template = _pick(PHRASES[(aspect, positive)], next(u))
     intensifier = _pick(INTENSIFIERS, next(u))
     return template.format(i=intensifier, I=intensifier.capitalize())
@@ -200,7 +201,7 @@ def _lower_first(sentence: str) -> str:
     return sentence[0].lower() + sentence[1:]
 
 
-def _pii(kind: int, u) -> str:
+def _pii(kind: int, u: Iterator[float]) -> str:
     first, last = _pick(FIRST_NAMES, next(u)), _pick(LAST_NAMES, next(u))
     if kind == 1:
         return f"Questions? Email me at {first}.{last}{int(next(u) * 90) + 10}@example.com."

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analytics.demo.catalog_tree import ADJECTIVES, BRANDS, DEAL_WORDS, LEAVES, QUALITY_WORDS, VARIANTS
+from analytics.demo.catalog_tree import ADJECTIVES, BRANDS, DEAL_WORDS, LEAVES, QUALITY_WORDS, VARIANTS, Leaf
 from analytics.demo.customers import Users
 from analytics.demo.sampling import SegmentSampler, parent_index
 from analytics.demo.sessions import Sessions
@@ -67,7 +67,7 @@ def draw_searches(
     return Searches(session, query, timeline.to_us(sessions.start_h[session] + offset_h))
 
 
-def _plain_queries(leaf) -> list[tuple[str, float]]:
+def _plain_queries(leaf: Leaf) -> list[tuple[str, float]]:
     word = leaf.queries[0]
     brands = [b for b, _ in BRANDS[leaf.top]]
     out = [(q, 12.0 if i == 0 else 6.0) for i, q in enumerate(leaf.queries)]
@@ -79,7 +79,7 @@ def _plain_queries(leaf) -> list[tuple[str, float]]:
     return out
 
 
-def _deal_queries(leaf) -> list[tuple[str, float]]:
+def _deal_queries(leaf: Leaf) -> list[tuple[str, float]]:
     word = leaf.queries[0]
     limit = next(x for x in (25, 50, 100, 200, 500, 1000, 2000) if x >= leaf.median_usd)
     out = [(f"cheap {q}", 6.0 / (1 + i)) for i, q in enumerate(leaf.queries)]

@@ -37,6 +37,7 @@ class Timeline:
     start_us: int  # the window start as microseconds since the epoch
 
     def profile_of(self, type_index: np.ndarray, utc_offset: np.ndarray) -> np.ndarray:
+        """The profile row of each (type, UTC offset) pair."""
         offset_index = np.searchsorted(np.array(self.offsets), utc_offset)
         return type_index * len(self.offsets) + offset_index
 
@@ -50,9 +51,7 @@ class Timeline:
             out[rows] = np.interp(b[rows], grid, cum) - np.interp(a[rows], grid, cum)
         return out / 168.0
 
-    def draw_times(
-        self, profile: np.ndarray, a: np.ndarray, b: np.ndarray, rng: np.random.Generator
-    ) -> np.ndarray:
+    def draw_times(self, profile: np.ndarray, a: np.ndarray, b: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """One time in [a, b) per row, following the row's profile."""
         grid = np.arange(self.hours + 1, dtype=float)
         u = rng.random(len(profile))
@@ -65,6 +64,7 @@ class Timeline:
         return out
 
     def in_promo(self, hours: np.ndarray) -> np.ndarray:
+        """True for times (hours since the window start) inside the sale."""
         return (hours >= self.promo_hours[0]) & (hours < self.promo_hours[1])
 
     def to_us(self, hours: np.ndarray) -> np.ndarray:

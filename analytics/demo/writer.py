@@ -43,6 +43,7 @@ class Counters:
     searches: int = 0
 
     def as_dict(self) -> dict[str, int]:
+        """The counters as the checkpoint stores them."""
         return asdict(self)
 
 
@@ -69,10 +70,11 @@ def import_rows(con: duckdb.DuckDBPyConnection, import_id: int) -> dict[str, int
 def clear_canonical_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Delete every row of the canonical tables (the --replace of the demo)."""
     for table in CANONICAL_TABLES:
-        con.execute(f"delete from {table}")  # noqa: S608 - names from the allow-list above
+        con.execute(f"delete from {table}")  # the name comes from the allow-list above
 
 
 def next_import_id(con: duckdb.DuckDBPyConnection) -> int:
+    """The id the demo's import row gets when the warehouse is not cleared first."""
     return int(con.execute("select coalesce(max(import_id), 0) + 1 from imports").fetchone()[0])
 
 
@@ -90,6 +92,7 @@ def insert_import(
 
 
 def update_import(con: duckdb.DuckDBPyConnection, import_id: int, rows: int, notes: str) -> None:
+    """Running totals of the import, inside the chunk's transaction."""
     con.execute(sql("update_import"), {"import_id": import_id, "rows": rows, "notes": notes})
 
 
