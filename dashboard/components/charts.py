@@ -25,8 +25,10 @@ def trend(df: pd.DataFrame, column: str, title: str, *, percent: bool = False, u
     ``df`` has ``period, bucket, bucket_start`` and ``column``; missing values leave gaps.
     """
     current = df[df["period"] == "current"].sort_values("bucket")
-    previous = df[df["period"] == "previous"].set_index("bucket")[[column, "bucket_start"]]
-    aligned = current[["bucket", "bucket_start", column]].join(previous, on="bucket", rsuffix="_previous")
+    previous = df[df["period"] == "previous"][["bucket", "bucket_start", column]]
+    aligned = current[["bucket", "bucket_start", column]].merge(
+        previous, on="bucket", how="left", suffixes=("", "_previous")
+    )
     fig = go.Figure()
     fig.add_scatter(
         x=aligned["bucket_start"],

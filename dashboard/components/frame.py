@@ -31,8 +31,8 @@ class PageSpec:
 
 # The one list of pages, in menu order. A page is listed only when it works.
 PAGES = (
-    PageSpec("overview.py", "Overview", ":material/dashboard:", "view_charts"),
-    PageSpec("conversion.py", "Conversion", ":material/filter_alt:", "view_charts"),
+    PageSpec("overview.py", "Overview", ":material/dashboard:", "view_charts", uses_filters=True),
+    PageSpec("conversion.py", "Conversion", ":material/filter_alt:", "view_charts", uses_filters=True),
     PageSpec("data.py", "Data", ":material/database:", "view_charts"),
     PageSpec("audit.py", "Audit log", ":material/policy:", "view_audit"),
 )

@@ -35,11 +35,20 @@ if visitors < min_users:
 st.subheader("Traffic and conversion")
 conversion.kpi_cards(trends.traffic_changes(traffic, data.cached(trends.traffic_trend, flt, "day")))
 st.subheader("Sales")
-buyers = sales.loc[(sales["period"] == "current") & sales["currency"].isna(), "purchasers"]
-if buyers.empty or int(buyers.iloc[0]) < min_users:
+current_sales = sales[sales["period"] == "current"]
+buyers = current_sales.set_index(current_sales["currency"].fillna("(all)"))["purchasers"]
+shown_currencies = {c for c, n in buyers.items() if n >= min_users}
+changes = [
+    c
+    for c in trends.sales_changes(sales, data.cached(trends.sales_trend, flt, "day"))
+    if (c.currency or "(all)") in shown_currencies
+]
+if not changes:
     st.caption(f"Fewer than {min_users} purchasers in these dates: sales figures are not shown.")
 else:
-    conversion.kpi_cards(trends.sales_changes(sales, data.cached(trends.sales_trend, flt, "day")))
+    conversion.kpi_cards(changes)
+    if len(shown_currencies) < len(buyers):
+        st.caption(f"Currencies with fewer than {min_users} purchasers in these dates are not shown.")
 st.caption(
     "A change is marked significant when a two-sided test at the 5% level rejects 'no change': a "
     "two-proportion z-test for rates, Welch's t-test on daily values for counts, revenue and AOV."
