@@ -123,7 +123,6 @@ with right:
         key="conv_clv_chart",
     )
     st.caption(metrics.caption("clv"))
-conversion.hidden_note(hidden, "tiers")
 conversion.show(
     tables.tier_table(tiers, currency), key="conv_tier", name=f"rfm_tiers_{currency}", users_column="customers"
 )
