@@ -100,8 +100,7 @@ def funnel_breakdown(
     breakdown: tuple[str, ...] = ("category",),
 ) -> pd.DataFrame:
     """One row per group of the ``breakdown`` columns (one or more of BREAKDOWNS): the group
-    columns, ``users_{view,cart,purchase}``, ``products_*`` ((session, product) pairs, empty across
-    sessions), ``purchases`` and the rates ``cart_conversion`` (cart / view users),
+    columns, ``users_{view,cart,purchase}`` and the rates ``cart_conversion`` (cart / view users),
     ``purchase_conversion`` (purchase users / users of the step before) and ``overall_conversion``
     (purchase / view users). Largest groups first. Groups are counted by users only.
     """

@@ -56,6 +56,13 @@ def refresh(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return {"rows": rows, "seconds": round(seconds, 2)}
 
 
+def is_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the marts were never built, or built from a different number of events than the
+    warehouse holds (a data job whose mart refresh failed); pages then say so."""
+    row = queries.one(con, "mart_freshness")
+    return row["count_events_in_marts"] is None or row["count_events_in_marts"] != row["count_events"]
+
+
 def refresh_customer_value(con: duckdb.DuckDBPyConnection, horizon_days: int = CLV_HORIZON_DAYS) -> int:
     """Fit the CLV models per currency on ``mart_order_lines`` and store customers and models.
 

@@ -116,7 +116,7 @@ def rfm(path: str, *, start: date, end: date, prev_start: date, threads: int | N
         + """,
     per_user as (
         select user_id, date_diff('day', cast(max(ordered_at) as date), cast($end as date) - 1) as recency,
-            count(*) as frequency, sum(value) as monetary
+            count(*) as frequency, round(sum(value), 2) as monetary
         from orders where currency = 'USD' and user_id is not null and ordered_at < $end group by user_id
     ),
     scored as (

@@ -100,6 +100,7 @@ def rfm(path: str, *, start: date, end: date, prev_start: date, threads: int | N
     )
     as_of = pd.Timestamp(end) - pd.Timedelta(days=1)
     per_user["recency"] = (as_of - per_user["last"].dt.normalize()).dt.days
+    per_user["monetary"] = per_user["monetary"].round(2)
     n = len(per_user)
     sums = []
     for column, ascending in (("recency", False), ("frequency", True), ("monetary", True)):

@@ -122,7 +122,7 @@ def rfm(path: str, *, start: date, end: date, prev_start: date, threads: int | N
         .agg(
             (as_of - pl.col("ordered_at").max().dt.date()).dt.total_days().alias("recency"),
             pl.len().alias("frequency"),
-            pl.col("value").sum().alias("monetary"),
+            pl.col("value").sum().round(2).alias("monetary"),
         )
         .collect()
     )

@@ -1,7 +1,7 @@
 -- The funnel per group of the $breakdown columns (allow-listed in analytics.funnels; the others
--- are null): users and (session, product) pairs at each step. Same options and step rules as
--- funnel_steps.sql (keep them in step). Users are counted in one stage per (group, user); sessions
--- are left out here, which keeps a breakdown by product columns fast on the per-product mart.
+-- are null): users at each step. Same options and step rules as funnel_steps.sql (keep them in
+-- step). Users are counted in one stage per (group, user); sessions and pairs are left out here,
+-- which keeps a breakdown by product columns as fast as it can be on the per-product mart.
 with
     totals as (select * from mart_session_totals),
     steps as (select * from mart_session_steps),
@@ -54,22 +54,7 @@ with
                 when $any_order then f.count_products_any_view_cart_purchase > 0
                 when $cart_optional then f.count_products_view_purchase > 0
                 else f.count_products_view_cart_purchase > 0
-            end as at_purchase,
-            f.count_products_viewed as products_view,
-            case when $any_order then f.count_products_any_view_cart else f.count_products_view_cart end
-                as products_cart,
-            case
-                when $any_order and $cart_optional then f.count_products_any_view_purchase
-                when $any_order then f.count_products_any_view_cart_purchase
-                when $cart_optional then f.count_products_view_purchase
-                else f.count_products_view_cart_purchase
-            end as products_purchase,
-            case
-                when $any_order and $cart_optional then f.count_purchases_any_view_purchase
-                when $any_order then f.count_purchases_any_view_cart_purchase
-                when $cart_optional then f.count_purchases_view_purchase
-                else f.count_purchases_view_cart_purchase
-            end as purchases
+            end as at_purchase
         from filtered f
         left join segments g on g.user_key = f.user_key
     ),
@@ -77,11 +62,7 @@ with
         select category, brand, price_band, traffic_source, device, segment, user_key,
             bool_or(at_view) as at_view,
             bool_or(at_cart) as at_cart,
-            bool_or(at_purchase) as at_purchase,
-            sum(products_view) as products_view,
-            sum(products_cart) as products_cart,
-            sum(products_purchase) as products_purchase,
-            sum(purchases) as purchases
+            bool_or(at_purchase) as at_purchase
         from reached
         group by category, brand, price_band, traffic_source, device, segment, user_key
     ),
@@ -89,12 +70,7 @@ with
         select category, brand, price_band, traffic_source, device, segment,
             count(*) filter (where at_view) as users_view,
             count(*) filter (where at_cart) as users_cart,
-            count(*) filter (where at_purchase) as users_purchase,
-            -- (session, product) pairs only mean something within a session
-            case when not $across_sessions then sum(products_view) end as products_view,
-            case when not $across_sessions then sum(products_cart) end as products_cart,
-            case when not $across_sessions then sum(products_purchase) end as products_purchase,
-            case when not $across_sessions then sum(purchases) end as purchases
+            count(*) filter (where at_purchase) as users_purchase
         from per_user
         group by category, brand, price_band, traffic_source, device, segment
     )

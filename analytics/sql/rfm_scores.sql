@@ -24,7 +24,8 @@ with
         select user_key,
             date_diff('day', max(day) filter (where is_order), cast($end as date) - 1) as recency_days,
             count(*) filter (where is_order) as count_orders,
-            sum(revenue) as revenue
+            -- in cents: float sums in another order must not turn a tie into two different scores
+            round(sum(revenue), 2) as revenue
         from orders
         group by user_key
         having count(*) filter (where is_order) > 0

@@ -12,14 +12,23 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analytics import metrics, privacy
+from analytics import marts, metrics, privacy
 from analytics.funnels import FunnelOptions
 from analytics.trends import Change
-from dashboard.components import trust
+from dashboard.components import data, trust
 from dashboard.components.context import settings
 from dashboard.components.conversion_tables import Table
 
 WINDOWS_DAYS = (1, 3, 7, 14, 30)
+
+
+def warn_if_stale() -> None:
+    """Say so when the marts these pages read lag behind the warehouse's events."""
+    if data.cached(marts.is_stale):
+        st.warning(
+            "The pre-aggregated tables behind this page are older than the data: run "
+            "`python -m analytics refresh-marts` (or look at the failed job on the Data page)."
+        )
 
 
 def kpi_cards(changes: Iterable[Change], per_row: int = 3) -> None:

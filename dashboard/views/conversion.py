@@ -25,6 +25,7 @@ if flt is None:
     st.info("The warehouse holds no events yet.")
     st.stop()
 min_users = settings().min_group_size
+conversion.warn_if_stale()
 
 # Funnel: options, chart, steps table.
 st.subheader("Funnel")

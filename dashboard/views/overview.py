@@ -17,6 +17,7 @@ if flt is None:
     st.info("The warehouse holds no events yet.")
     st.stop()
 min_users = settings().min_group_size
+conversion.warn_if_stale()
 previous = flt.previous_period()
 st.write(
     f"**{flt.start:%b %d, %Y} - {flt.end:%b %d, %Y}** ({flt.days} days) against "

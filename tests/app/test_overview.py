@@ -48,3 +48,20 @@ def test_filters_leaving_too_few_visitors_hide_the_numbers(demo_app):
     assert not at.exception
     assert len(at.metric) == 0
     assert any("are not shown" in w.value for w in at.warning)
+
+
+def test_stale_marts_are_flagged(settings):
+    from analytics import jobs
+    from tests.app.conftest import make_app
+    from tests.conftest import shared_sample
+    from tests.unit.conversion.samples import REES46, load_rees46
+
+    def load(ctx):  # a kind outside MART_REFRESH_KINDS: events published, marts not rebuilt
+        with ctx.batch():
+            load_rees46(ctx.con, shared_sample(REES46))
+
+    jobs.run_job(settings, "load", load)
+    at = make_app(settings, "overview")
+    at.run()
+    assert not at.exception
+    assert any("older than the data" in w.value for w in at.warning)

@@ -42,9 +42,9 @@ def test_rees46_strict_funnel_users_and_drop_off(rees46_con):
     assert _steps(table, "users_drop_off")[1:] == [3034, 37]
 
 
-def test_category_breakdown_adds_up_to_the_total(rees46_con):
+def test_category_breakdown_counts_users_per_category(rees46_con):
     table = funnels.funnel_breakdown(rees46_con, OCT_1, FunnelOptions(), ("category",))
-    assert table["products_view"].sum() == 8484
+    assert table["users_view"].sum() >= 3117  # a user who viewed two categories counts in both
     electronics = table.set_index("category").loc["electronics"]
     assert electronics[["users_view", "users_cart", "users_purchase"]].tolist() == [1391, 69, 41]
 
