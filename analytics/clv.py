@@ -78,22 +78,21 @@ class BetaGeoModel:
         """Fit on one row per customer; sets ``params_`` and ``log_likelihood_``."""
         x, tx, t = (np.asarray(v, dtype=float) for v in (frequency, recency, age))
         _check_summary(x, tx, t)
-        scale = max(float(t.max()), 1.0) / 10.0  # rescale time so the optimiser starts near the answer
+        # Customers with the same (x, t_x, T) have the same likelihood: fit on the distinct
+        # histories, weighted by how many customers share each (days make many share one).
+        histories, weights = np.unique(np.column_stack([x, tx, t]), axis=0, return_counts=True)
+        ux, utx, ut = histories.T
+        scale = max(float(ut.max()), 1.0) / 10.0  # rescale time so the optimiser starts near the answer
 
         def loss(log_params: np.ndarray) -> float:
             r, alpha, a, b = np.exp(log_params)
-            ll = bgnbd_log_likelihood(BetaGeoParams(r, alpha, a, b), x, tx / scale, t / scale).sum()
+            ll = bgnbd_log_likelihood(BetaGeoParams(r, alpha, a, b), ux, utx / scale, ut / scale) @ weights
             return -ll / len(x) + self.penalizer * float(np.sum(log_params**2))
 
-        best = optimize.minimize(
-            loss,
-            np.zeros(4),
-            method="Nelder-Mead",
-            options={"xatol": 1e-7, "fatol": 1e-10, "maxiter": 4000, "maxfev": 8000},
-        )
+        best = _minimise(loss, 4)
         r, alpha, a, b = np.exp(best.x)
         self.params_ = BetaGeoParams(float(r), float(alpha * scale), float(a), float(b))
-        self.log_likelihood_ = float(bgnbd_log_likelihood(self.params_, x, tx, t).sum())
+        self.log_likelihood_ = float(bgnbd_log_likelihood(self.params_, ux, utx, ut) @ weights)
         self.converged_ = bool(best.success)
         return self
 
@@ -139,12 +138,7 @@ class GammaGammaModel:
             ll = _gg_log_likelihood(p, q, g, x, m / scale).sum()
             return -ll / len(x) + self.penalizer * float(np.sum(log_params**2))
 
-        best = optimize.minimize(
-            loss,
-            np.zeros(3),
-            method="Nelder-Mead",
-            options={"xatol": 1e-7, "fatol": 1e-10, "maxiter": 4000, "maxfev": 8000},
-        )
+        best = _minimise(loss, 3)
         p, q, g = np.exp(best.x)
         self.params_ = GammaGammaParams(float(p), float(q), float(g * scale))
         self.converged_ = bool(best.success)
@@ -271,6 +265,18 @@ def default_split(first_day: date, last_day: date, max_holdout_days: int = 90) -
     span = (last_day - first_day).days
     holdout = min(max_holdout_days, span // 3)
     return last_day - timedelta(days=holdout) if holdout >= 7 else None
+
+
+def _minimise(loss, n_params: int) -> optimize.OptimizeResult:
+    """Minimise over log parameters from all-ones: L-BFGS-B, with Nelder-Mead as the fallback
+    when the gradient steps fail (flat or non-finite regions)."""
+    start = np.zeros(n_params)
+    best = optimize.minimize(loss, start, method="L-BFGS-B", options={"maxiter": 500})
+    if not best.success or not np.isfinite(best.fun):
+        best = optimize.minimize(
+            loss, start, method="Nelder-Mead", options={"xatol": 1e-6, "fatol": 1e-9, "maxiter": 4000, "maxfev": 8000}
+        )
+    return best
 
 
 def _bg(model: BetaGeoModel) -> tuple[float, float, float, float]:

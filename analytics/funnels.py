@@ -76,11 +76,7 @@ def funnel(con: duckdb.DuckDBPyConnection, filters: Filters, options: FunnelOpti
     ``purchases`` is set on the purchase step when repeat purchases are counted. ``from_step`` is
     the step a conversion is measured from (view for the purchase step when the cart is optional).
     """
-    table = funnel_breakdown(con, filters, options, ())
-    # No activity under the filters: the aggregate has no row; every step is then 0.
-    row = table.iloc[0] if len(table) else pd.Series(0, index=table.columns)
-    if options.across_sessions:
-        row = row.drop([c for c in row.index if c.startswith(("sessions_", "products_"))] + ["purchases"])
+    row = queries.frame(con, "funnel_steps", filters.params() | options.params()).iloc[0]
     records = []
     for step in STEPS:
         records.append(
@@ -94,8 +90,7 @@ def funnel(con: duckdb.DuckDBPyConnection, filters: Filters, options: FunnelOpti
                 "from_step": _from_step(step, options),
             }
         )
-    out = pd.DataFrame.from_records(records)
-    return _conversions(out)
+    return _conversions(pd.DataFrame.from_records(records))
 
 
 def funnel_breakdown(
@@ -104,16 +99,18 @@ def funnel_breakdown(
     options: FunnelOptions = FunnelOptions(),
     breakdown: tuple[str, ...] = ("category",),
 ) -> pd.DataFrame:
-    """One row per group of the ``breakdown`` columns (any of BREAKDOWNS, several at once):
-    the group columns, ``users_{view,cart,purchase}``, ``sessions_*``, ``products_*``, ``purchases``
-    and the rates ``cart_conversion`` (cart / view users), ``purchase_conversion`` (purchase users /
-    users of the step before) and ``overall_conversion`` (purchase / view users). Largest groups first.
+    """One row per group of the ``breakdown`` columns (one or more of BREAKDOWNS): the group
+    columns, ``users_{view,cart,purchase}`` and the rates ``cart_conversion`` (cart / view users),
+    ``purchase_conversion`` (purchase users / users of the step before) and ``overall_conversion``
+    (purchase / view users). Largest groups first. Groups are counted by users only.
     """
     unknown = [b for b in breakdown if b not in BREAKDOWNS]
-    if unknown:
-        raise ValueError(f"unknown funnel breakdown {', '.join(unknown)}; valid breakdowns: {', '.join(BREAKDOWNS)}")
-    params = filters.params() | options.params() | {"breakdown": list(breakdown) or None}
-    df = queries.frame(con, "funnel_steps", params)
+    if unknown or not breakdown:
+        raise ValueError(
+            f"funnel breakdown needs one or more of: {', '.join(BREAKDOWNS)} (got {', '.join(breakdown) or 'none'})"
+        )
+    params = filters.params() | options.params() | {"breakdown": list(breakdown)}
+    df = queries.frame(con, "funnel_breakdown", params)
     out = df[[*breakdown, *[c for c in df.columns if c not in BREAKDOWNS]]].copy()
     before_purchase = "users_view" if options.cart_optional else "users_cart"
     out["cart_conversion"] = metrics.ratio(out["users_cart"], out["users_view"])

@@ -21,7 +21,14 @@ import pandas as pd
 from analytics import clv, queries
 
 # Order matters: later marts read earlier ones.
-SQL_MARTS = ("mart_users", "mart_products", "mart_session_steps", "mart_order_lines")
+SQL_MARTS = (
+    "mart_users",
+    "mart_products",
+    "mart_sessions",
+    "mart_session_steps",
+    "mart_session_totals",
+    "mart_order_lines",
+)
 CLV_HORIZON_DAYS = 365
 MIN_CLV_CUSTOMERS = 20  # fewer customers in a currency: no model is fitted for it
 
@@ -47,6 +54,13 @@ def refresh(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         {"at": datetime.now(UTC).replace(microsecond=0, tzinfo=None), "events": count_events, "seconds": seconds},
     )
     return {"rows": rows, "seconds": round(seconds, 2)}
+
+
+def is_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the marts were never built, or built from a different number of events than the
+    warehouse holds (a data job whose mart refresh failed); pages then say so."""
+    row = queries.one(con, "mart_freshness")
+    return row["count_events_in_marts"] is None or row["count_events_in_marts"] != row["count_events"]
 
 
 def refresh_customer_value(con: duckdb.DuckDBPyConnection, horizon_days: int = CLV_HORIZON_DAYS) -> int:

@@ -159,5 +159,7 @@ def format_value(name: str, value: float | None, currency: str | None = None) ->
     if kind == "rate":
         return f"{value:.2%}"
     if kind == "money":
-        return f"{value:,.2f} {currency or ''}".strip()
+        # Cents only where they matter: 150,493 EUR reads better on a card than 150,493.03 EUR.
+        amount = f"{value:,.0f}" if abs(value) >= 1_000 else f"{value:,.2f}"
+        return f"{amount} {currency or ''}".strip()
     return f"{value:,.0f}"

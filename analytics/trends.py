@@ -180,7 +180,7 @@ def _complete(df: pd.DataFrame, filters: Filters, grain: str, key: str | None = 
         values = pd.DataFrame({key: sorted(df[key].dropna().unique())})
         grid = grid.merge(values, how="cross")
     keys = ["period", "bucket"] + ([key] if key else [])
-    out = grid.merge(df.drop(columns=["bucket_start"]), on=keys, how="left")
+    out = grid.merge(df.drop(columns=["bucket_start"], errors="ignore"), on=keys, how="left")
     counts = [c for c in out.columns if c not in keys]
     out[counts] = out[counts].fillna(0)
     out["bucket_start"] = [

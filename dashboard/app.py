@@ -14,5 +14,5 @@ from dashboard.components import frame  # noqa: E402
 st.set_page_config(page_title="Shop analytics", page_icon=":material/insights:", layout="wide")
 who = frame.start()
 page = st.navigation(frame.pages_for(who))
-frame.sidebar(who)
+frame.sidebar(who, page)
 page.run()

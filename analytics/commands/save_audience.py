@@ -69,6 +69,39 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def argv_for(
+    name: str, filters: Filters, options: funnels.FunnelOptions, step: str, not_step: str | None = None
+) -> list[str]:
+    """The command line that saves this audience (the dashboard launches it as a job)."""
+    argv = [
+        "save-audience",
+        "--name",
+        name,
+        "--step",
+        step,
+        "--start",
+        filters.start.isoformat(),
+        "--end",
+        filters.end.isoformat(),
+        "--window-days",
+        str(options.window_days),
+    ]
+    argv += ["--not-step", not_step] if not_step else []
+    for flag, values in (
+        ("--category", filters.categories),
+        ("--brand", filters.brands),
+        ("--traffic-source", filters.traffic_sources),
+        ("--device", filters.devices),
+    ):
+        argv += [part for value in values for part in (flag, value)]
+    switches = (
+        ("--across-sessions", options.across_sessions),
+        ("--any-order", options.any_order),
+        ("--cart-optional", options.cart_optional),
+    )
+    return argv + [flag for flag, on in switches if on]
+
+
 def _parse(args: argparse.Namespace) -> tuple[Filters, funnels.FunnelOptions]:
     try:
         filters = Filters(

@@ -68,9 +68,7 @@ def build_demo(
             writer.write_chunk(con, tables, state["import_id"])
             writer.update_import(con, state["import_id"], after.events, _notes(plan, index + 1, seed))
         counters = after
-        ctx.progress(
-            index + 1, plan.chunks, f"demo: {index + 1}/{plan.chunks} chunks, {after.events:,} events"
-        )
+        ctx.progress(index + 1, plan.chunks, f"demo: {index + 1}/{plan.chunks} chunks, {after.events:,} events")
     return {
         "events": counters.events,
         "users": counters.users,
@@ -98,9 +96,7 @@ def _generate(
 ) -> tuple[dict, Counters]:
     rng = _rng(seed, CHUNK_STREAM, index)
     _, n_users = plan.chunk_users(index, params.users_per_chunk)
-    chunk = generate_chunk(
-        n_users, plan.chunk_target(index, params.users_per_chunk), catalog, params, timeline, rng
-    )
+    chunk = generate_chunk(n_users, plan.chunk_target(index, params.users_per_chunk), catalog, params, timeline, rng)
     reviews = draw_reviews(chunk.items, chunk.sessions, chunk.users, catalog, params, timeline, rng)
     searches = draw_searches(chunk.sessions, chunk.users, pool, timeline, rng)
     tables = writer.chunk_tables(chunk, reviews, searches, catalog, pool, params, counters)
@@ -139,11 +135,7 @@ def _refuse_if_not_empty(ctx: JobContext, replace: bool) -> None:
 def _valid_resume_state(ctx: JobContext, fingerprint: str, plan: Plan) -> dict[str, Any] | None:
     """The checkpoint of an interrupted identical run, if the warehouse still matches it."""
     state = ctx.resume_state
-    if (
-        not state
-        or state.get("fingerprint") != fingerprint
-        or not 0 < state.get("chunks_done", 0) <= plan.chunks
-    ):
+    if not state or state.get("fingerprint") != fingerprint or not 0 < state.get("chunks_done", 0) <= plan.chunks:
         return None
     written = writer.import_rows(ctx.con, state["import_id"])
     counters = state["counters"]

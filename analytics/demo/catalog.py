@@ -78,9 +78,7 @@ def build_catalog(n_products: int, params: DemoParams, rng: np.random.Generator)
     tier = _tiers(leaf, raw, counts)
     popularity = rng.random(len(leaf))  # rank within (leaf, tier) follows this random order
     order = np.lexsort((popularity, tier, leaf))
-    leaf, tier, brand, brand_factor, price_usd = (
-        a[order] for a in (leaf, tier, brand, brand_factor, price_usd)
-    )
+    leaf, tier, brand, brand_factor, price_usd = (a[order] for a in (leaf, tier, brand, brand_factor, price_usd))
     group = leaf * TIERS + tier
     group_counts = np.bincount(group, minlength=len(LEAVES) * TIERS)
     offsets = np.concatenate(([0], np.cumsum(group_counts)))

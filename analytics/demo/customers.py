@@ -67,9 +67,7 @@ def draw_users(n: int, params: DemoParams, timeline: Timeline, rng: np.random.Ge
     is_new = rng.random(n) < col("new_share")
     active_from, active_to = _active_window(n, is_new, col("churn_prob"), params, timeline, rng)
     profile = timeline.profile_of(kind, offset)
-    activity = col("sessions_per_week") * rng.lognormal(
-        -0.5 * params.activity_sigma**2, params.activity_sigma, n
-    )
+    activity = col("sessions_per_week") * rng.lognormal(-0.5 * params.activity_sigma**2, params.activity_sigma, n)
     expected = activity * timeline.weeks_between(profile, active_from, active_to)
     # A demo user is a customer who came back: enough sessions to show their type (docs).
     sessions = np.maximum(rng.poisson(expected), params.min_sessions)

@@ -149,9 +149,7 @@ def _funnel(
     return wish, cart, removed, bought_after_cart | direct
 
 
-def _first_in_session(
-    session: np.ndarray, product: np.ndarray, mask: np.ndarray, n_products: int
-) -> np.ndarray:
+def _first_in_session(session: np.ndarray, product: np.ndarray, mask: np.ndarray, n_products: int) -> np.ndarray:
     """True for the first masked slot of each (session, product): an order lists a product once."""
     key = session.astype(np.int64) * n_products + product
     rows = np.flatnonzero(mask)

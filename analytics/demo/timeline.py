@@ -51,9 +51,7 @@ class Timeline:
             out[rows] = np.interp(b[rows], grid, cum) - np.interp(a[rows], grid, cum)
         return out / 168.0
 
-    def draw_times(
-        self, profile: np.ndarray, a: np.ndarray, b: np.ndarray, rng: np.random.Generator
-    ) -> np.ndarray:
+    def draw_times(self, profile: np.ndarray, a: np.ndarray, b: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """One time in [a, b) per row, following the row's profile."""
         grid = np.arange(self.hours + 1, dtype=float)
         u = rng.random(len(profile))

@@ -9,12 +9,27 @@ create table mart_users (
     user_id   varchar not null unique
 );
 
--- Product groups for breakdowns: top-level category, brand and catalog price quintile.
+-- Every product of the catalog or the events with an integer key, and the group it belongs to
+-- for breakdowns: top-level category, brand and catalog price quintile.
 create table mart_products (
-    product_id  varchar primary key,
-    category    varchar not null,
-    brand       varchar not null,
-    price_band  varchar not null
+    product_key  integer primary key,
+    product_id   varchar not null unique,
+    group_key    integer not null,       -- one per (category, brand, price_band)
+    category     varchar not null,
+    brand        varchar not null,
+    price_band   varchar not null
+);
+
+-- Every session with an integer key, numbered in order of its first event, and the attributes
+-- of that first event. Events without a session id get one pseudo-session per user and UTC day.
+create table mart_sessions (
+    session_key     integer primary key,
+    user_key        integer not null,
+    session_id      varchar not null,
+    started_at      timestamp not null,
+    day             date not null,
+    traffic_source  varchar not null,
+    device          varchar not null
 );
 
 -- One row per (session, product group): what the session did with products of that category,
@@ -55,6 +70,10 @@ create table mart_session_steps (
     min_cart_purchase_lag_s   double,
     min_purchase_lag_s        double
 );
+
+-- mart_session_steps summed over all products: one row per session, category, brand and
+-- price_band '(all)'. Queries without a product filter or breakdown read this smaller table.
+create table mart_session_totals as select * from mart_session_steps with no data;
 
 -- One row per (order, product group): purchases net of the refunds of those purchases, dated by
 -- the order. Refunds whose order is not in the data get their own rows (is_order false).

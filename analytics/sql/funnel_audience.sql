@@ -2,12 +2,18 @@
 -- never reached that later step (e.g. abandoned carts: cart, not purchase) under the same
 -- filters and options as funnel_steps.sql, whose step rules this repeats.
 with
+    totals as (select * from mart_session_totals),
     steps as (select * from mart_session_steps),
+    chosen as (
+        select * from totals where $categories is null and $brands is null
+        union all
+        select * from steps where not ($categories is null and $brands is null)
+    ),
     users as (select * from users),
     user_keys as (select * from mart_users),
     filtered as (
         select *
-        from steps
+        from chosen
         where day >= cast($start as date) and day < cast($end as date)
             and ($categories is null or list_contains($categories, category))
             and ($brands is null or list_contains($brands, brand))
@@ -38,7 +44,7 @@ with
         from reached
         group by user_key
     ),
-    chosen as (
+    selected_users as (
         select user_key
         from per_user
         where case $step when 'view' then at_view when 'cart' then at_cart when 'purchase' then at_purchase end
@@ -48,7 +54,7 @@ with
     ),
     final as (
         select k.user_id, u.marketing_consent, u.country
-        from chosen c
+        from selected_users c
         join user_keys k on k.user_key = c.user_key
         left join users u on u.user_id = k.user_id
     )

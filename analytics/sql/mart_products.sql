@@ -1,10 +1,17 @@
--- mart_products: the group each product belongs to for breakdowns and filters: top-level
--- category, brand, and the catalog price quintile it falls in (edges rounded for labels).
+-- mart_products: an integer key for every product of the catalog or the events, and the group it
+-- belongs to for breakdowns and filters: top-level category, brand, and the catalog price
+-- quintile it falls in (edges rounded for labels). Products known only from events are '(none)'.
 with
-    products as (select * from products),
+    catalog as (select * from products),
+    event_products as (select distinct product_id from events where product_id is not null),
+    products as (
+        select coalesce(c.product_id, e.product_id) as product_id, c.category, c.brand, c.price
+        from catalog c
+        full outer join event_products e on e.product_id = c.product_id
+    ),
     edges as (
         select quantile_cont(price, [0.2, 0.4, 0.6, 0.8]) as q
-        from products where price > 0
+        from catalog where price > 0
     ),
     rounded_edges as (
         -- round each edge so that the label shows the exact boundary used
@@ -38,5 +45,14 @@ with
             end as price_band
         from products p cross join labels l
     ),
-    final as (select * from banded)
+    final as (
+        select
+            cast(row_number() over (order by product_id) as integer) as product_key,
+            product_id,
+            cast(dense_rank() over (order by category, brand, price_band) as integer) as group_key,
+            category,
+            brand,
+            price_band
+        from banded
+    )
 select * from final

@@ -14,14 +14,21 @@ with
             and ($traffic_sources is null or list_contains($traffic_sources, traffic_source))
             and ($devices is null or list_contains($devices, device))
     ),
+    orders as (
+        select user_key, order_key, max(day) as day, bool_or(is_order) as is_order,
+            sum(revenue_gross - revenue_refunded) as revenue
+        from filtered
+        group by user_key, order_key
+    ),
     per_user as (
         select user_key,
             date_diff('day', max(day) filter (where is_order), cast($end as date) - 1) as recency_days,
-            count(distinct order_key) filter (where is_order) as count_orders,
-            sum(revenue_gross - revenue_refunded) as revenue
-        from filtered
+            count(*) filter (where is_order) as count_orders,
+            -- in cents: float sums in another order must not turn a tie into two different scores
+            round(sum(revenue), 2) as revenue
+        from orders
         group by user_key
-        having count(distinct order_key) filter (where is_order) > 0
+        having count(*) filter (where is_order) > 0
     ),
     scored as (
         select *,

@@ -11,11 +11,18 @@ with
             and ($traffic_sources is null or list_contains($traffic_sources, traffic_source))
             and ($devices is null or list_contains($devices, device))
     ),
-    per_user as (
-        select period, currency, user_key,
-            count(distinct order_key) filter (where is_order) as count_orders,
+    orders as (
+        select period, currency, user_key, order_key,
+            bool_or(is_order) as is_order,
             sum(revenue_gross - revenue_refunded) as revenue
         from filtered
+        group by period, currency, user_key, order_key
+    ),
+    per_user as (
+        select period, currency, user_key,
+            count(*) filter (where is_order) as count_orders,
+            sum(revenue) as revenue
+        from orders
         group by grouping sets ((period, currency, user_key), (period, user_key))
     ),
     final as (

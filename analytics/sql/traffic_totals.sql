@@ -1,10 +1,19 @@
--- Traffic KPIs for the selected period and the one just before it (same length), from the
--- session-steps mart. $prev_start is the previous period's first day; it ends at $start.
+-- Traffic KPIs for the selected period and the one just before it (same length). $prev_start is
+-- the previous period's first day; it ends at $start. Without a category or brand filter the
+-- one-row-per-session mart is read as it is; otherwise the per-product-group mart is rolled up
+-- to sessions first. Counts are built per user and then summed (faster than distinct counts).
 with
+    totals as (select * from mart_session_totals),
     steps as (select * from mart_session_steps),
+    whole_catalog as (select $categories is null and $brands is null as yes),
+    chosen as (
+        select * from totals where (select yes from whole_catalog)
+        union all
+        select * from steps where not (select yes from whole_catalog)
+    ),
     filtered as (
-        select *, case when day >= cast($start as date) then 'current' else 'previous' end as period
-        from steps
+        select *, day >= cast($start as date) as is_current
+        from chosen
         where day >= cast($prev_start as date) and day < cast($end as date)
             and ($categories is null or list_contains($categories, category))
             and ($brands is null or list_contains($brands, brand))
@@ -12,22 +21,37 @@ with
             and ($devices is null or list_contains($devices, device))
     ),
     sessions as (
-        -- a session's flags over the products that pass the filters
-        select period, session_key, any_value(user_key) as user_key,
-            bool_or(has_cart) as has_cart, bool_or(has_purchase) as has_purchase
+        select is_current, session_key, user_key, has_cart, has_purchase
         from filtered
-        group by period, session_key
+        where (select yes from whole_catalog)
+        union all
+        -- a session's flags over the products that pass the filters
+        select is_current, session_key, any_value(user_key), bool_or(has_cart), bool_or(has_purchase)
+        from filtered
+        where not (select yes from whole_catalog)
+        group by is_current, session_key
     ),
-    final as (
-        select period,
-            count(distinct user_key) as visitors,
+    users as (
+        select is_current, user_key,
+            bool_or(has_purchase) as has_purchase,
             count(*) as sessions,
-            count(distinct user_key) filter (where has_purchase) as purchasers,
             count(*) filter (where has_purchase) as purchasing_sessions,
             count(*) filter (where has_cart) as carting_sessions,
             count(*) filter (where has_cart and has_purchase) as carting_purchasing_sessions
         from sessions
-        group by period
+        group by is_current, user_key
+    ),
+    final as (
+        select
+            case when is_current then 'current' else 'previous' end as period,
+            count(*) as visitors,
+            sum(sessions) as sessions,
+            count(*) filter (where has_purchase) as purchasers,
+            sum(purchasing_sessions) as purchasing_sessions,
+            sum(carting_sessions) as carting_sessions,
+            sum(carting_purchasing_sessions) as carting_purchasing_sessions
+        from users
+        group by is_current
     )
 select * from final
 order by period

@@ -1,40 +1,60 @@
 -- Traffic per bucket of $bucket_days days (1: daily, 7: weekly) for the selected period and the
 -- one before it; bucket 0 starts on each period's first day, so the two periods line up.
+-- Read like traffic_totals.sql: the per-session mart unless a category or brand filter is set.
 with
+    totals as (select * from mart_session_totals),
     steps as (select * from mart_session_steps),
+    whole_catalog as (select $categories is null and $brands is null as yes),
+    chosen as (
+        select * from totals where (select yes from whole_catalog)
+        union all
+        select * from steps where not (select yes from whole_catalog)
+    ),
     filtered as (
         select *,
-            case when day >= cast($start as date) then 'current' else 'previous' end as period,
-            case when day >= cast($start as date) then cast($start as date) else cast($prev_start as date) end
-                as period_start
-        from steps
+            day >= cast($start as date) as is_current,
+            cast(floor(date_diff(
+                'day', case when day >= cast($start as date) then cast($start as date) else cast($prev_start as date) end,
+                day) / $bucket_days) as integer) as bucket
+        from chosen
         where day >= cast($prev_start as date) and day < cast($end as date)
             and ($categories is null or list_contains($categories, category))
             and ($brands is null or list_contains($brands, brand))
             and ($traffic_sources is null or list_contains($traffic_sources, traffic_source))
             and ($devices is null or list_contains($devices, device))
     ),
-    bucketed as (
-        select *, cast(floor(date_diff('day', period_start, day) / $bucket_days) as integer) as bucket
-        from filtered
-    ),
     sessions as (
-        select period, bucket, any_value(period_start) as period_start, session_key,
-            any_value(user_key) as user_key, bool_or(has_cart) as has_cart, bool_or(has_purchase) as has_purchase
-        from bucketed
-        group by period, bucket, session_key
+        select is_current, bucket, session_key, user_key, has_cart, has_purchase
+        from filtered
+        where (select yes from whole_catalog)
+        union all
+        select is_current, bucket, session_key, any_value(user_key), bool_or(has_cart), bool_or(has_purchase)
+        from filtered
+        where not (select yes from whole_catalog)
+        group by is_current, bucket, session_key
     ),
-    final as (
-        select period, bucket,
-            cast(any_value(period_start) + bucket * $bucket_days as date) as bucket_start,
-            count(distinct user_key) as visitors,
+    users as (
+        select is_current, bucket, user_key,
+            bool_or(has_purchase) as has_purchase,
             count(*) as sessions,
-            count(distinct user_key) filter (where has_purchase) as purchasers,
             count(*) filter (where has_purchase) as purchasing_sessions,
             count(*) filter (where has_cart) as carting_sessions,
             count(*) filter (where has_cart and has_purchase) as carting_purchasing_sessions
         from sessions
-        group by period, bucket
+        group by is_current, bucket, user_key
+    ),
+    final as (
+        select
+            case when is_current then 'current' else 'previous' end as period,
+            bucket,
+            count(*) as visitors,
+            sum(sessions) as sessions,
+            count(*) filter (where has_purchase) as purchasers,
+            sum(purchasing_sessions) as purchasing_sessions,
+            sum(carting_sessions) as carting_sessions,
+            sum(carting_purchasing_sessions) as carting_purchasing_sessions
+        from users
+        group by is_current, bucket
     )
 select * from final
 order by period, bucket

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -48,19 +48,21 @@ def require_warehouse() -> Snapshot:
     return snap
 
 
+# Cached per snapshot file (path and number: two warehouses in one process, as in tests, each
+# have a snapshot 1) and per parameters.
 @st.cache_data(ttl=600, max_entries=2000, show_spinner=False)
-def _cached_query(seq: int, name: str, params: tuple) -> pd.DataFrame:
+def _cached_query(path: str, seq: int, name: str, params: tuple) -> pd.DataFrame:
     return queries.frame(cursor(), name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
 
 
 def query(name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
     """A named SQL file's result on the current snapshot, cached per snapshot and parameters."""
     snap = require_warehouse()
-    return _cached_query(snap.seq, name, _freeze(params or {}))
+    return _cached_query(str(snap.path), snap.seq, name, _freeze(params or {}))
 
 
 @st.cache_data(ttl=600, max_entries=2000, show_spinner=False)
-def _cached_call(seq: int, fn_path: str, args: tuple, kwargs: tuple) -> Any:
+def _cached_call(path: str, seq: int, fn_path: str, args: tuple, kwargs: tuple) -> Any:
     module, _, name = fn_path.rpartition(".")
     fn = getattr(importlib.import_module(module), name)
     return fn(cursor(), *args, **dict(kwargs))
@@ -72,7 +74,8 @@ def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     Arguments must be hashable plain values (dates, tuples, frozen dataclasses).
     """
     snap = require_warehouse()
-    return _cached_call(snap.seq, f"{fn.__module__}.{fn.__qualname__}", args, tuple(sorted(kwargs.items())))
+    fn_path = f"{fn.__module__}.{fn.__qualname__}"
+    return _cached_call(str(snap.path), snap.seq, fn_path, args, tuple(sorted(kwargs.items())))
 
 
 def _freeze(params: dict[str, Any]) -> tuple:

@@ -22,31 +22,46 @@ class PageSpec:
     title: str
     icon: str
     action: str  # the permission a visitor needs to see the page
+    uses_filters: bool = False  # draw the shared sidebar filters on this page
+
+    @property
+    def url_path(self) -> str:
+        return Path(self.file).stem
 
 
 # The one list of pages, in menu order. A page is listed only when it works.
 PAGES = (
+    PageSpec("overview.py", "Overview", ":material/dashboard:", "view_charts", uses_filters=True),
+    PageSpec("conversion.py", "Conversion", ":material/filter_alt:", "view_charts", uses_filters=True),
     PageSpec("data.py", "Data", ":material/database:", "view_charts"),
+    PageSpec("audit.py", "Audit log", ":material/policy:", "view_audit"),
 )
 
 
 def pages_for(who: Actor) -> list[st.Page]:
     return [
-        st.Page(PAGES_DIR / spec.file, title=spec.title, icon=spec.icon, url_path=Path(spec.file).stem)
+        st.Page(PAGES_DIR / spec.file, title=spec.title, icon=spec.icon, url_path=spec.url_path)
         for spec in PAGES
         if who.can(spec.action)
     ]
 
 
-def sidebar(who: Actor) -> None:
+def spec_of(page: st.Page) -> PageSpec:
+    return next(spec for spec in PAGES if spec.title == page.title)
+
+
+def sidebar(who: Actor, page: st.Page) -> None:
     with st.sidebar:
         if settings().demo_mode:
-            st.warning("**Demo mode**: sign-in is off and everyone is an admin. "
-                       "Set `demo_mode = false` to require sign-in.", icon=":material/science:")
+            st.warning(
+                "**Demo mode**: sign-in is off and everyone is an admin. Set `demo_mode = false` to require sign-in.",
+                icon=":material/science:",
+            )
         else:
             st.caption(f"Signed in as {who.name} ({who.role.name.lower()})")
             st.button("Sign out", key="sign_out", on_click=st.logout)
-    filters.sidebar_filters()
+    if spec_of(page).uses_filters:
+        filters.sidebar_filters()
     jobs.sidebar_status()
 
 

@@ -19,9 +19,17 @@ from tests.conftest import ROOT
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 # Flags for a headless Chromium on a closed network (no background calls to Google's hosts).
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 @dataclass
@@ -45,8 +53,19 @@ def start_server(db_path: Path, log_dir: Path, extra_env: dict[str, str] | None 
     port = free_port()
     log = log_dir / f"streamlit-{port}.log"
     env = {**os.environ, "MA_DB_PATH": str(db_path), "HF_HUB_OFFLINE": "1", **(extra_env or {})}
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "dashboard/app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+    ]
     with open(log, "wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", process, log)
@@ -75,8 +94,10 @@ def stop_server(server: Server) -> None:
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}; `make browser` installs it "
-                    "(root and apt-get needed), which was not possible on this machine")
+        pytest.skip(
+            f"browser tests need Debian's chromium at {CHROMIUM}; `make browser` installs it "
+            "(root and apt-get needed), which was not possible on this machine"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -93,11 +114,19 @@ def page(browser) -> Iterator:
     context.close()
 
 
+def page_url(base: str, spec) -> str:
+    """The URL of a listed page: the first page is the app's home, served at /."""
+    from dashboard.components.frame import PAGES
+
+    return base + "/" if spec == PAGES[0] else f"{base}/{spec.url_path}"
+
+
 def wait_for_app(page, timeout_ms: int = 60_000) -> None:
-    """Wait until the script run has finished and the page content is drawn."""
+    """Wait until the script run has finished and the page content is drawn; fail on a 'Page not found'."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
     page.get_by_test_id("stMain").wait_for(timeout=timeout_ms)
     page.wait_for_timeout(300)  # let the last deltas paint
+    assert page.get_by_text("Page not found").count() == 0, f"{page.url} is not a page of the app"
 
 
 def screenshot(page, name: str) -> Path:

@@ -3,7 +3,7 @@
 import pytest
 
 from dashboard.components.frame import PAGES
-from tests.e2e.conftest import screenshot, start_server, stop_server, wait_for_app
+from tests.e2e.conftest import page_url, screenshot, start_server, stop_server, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -17,11 +17,11 @@ def server(demo_settings, tmp_path_factory):
 
 @pytest.mark.parametrize("spec", PAGES, ids=[p.title for p in PAGES])
 def test_page_renders(server, page, spec):
-    page.goto(f"{server.url}/{spec.file.removesuffix('.py')}")
+    page.goto(page_url(server.url, spec))
     wait_for_app(page)
     assert page.get_by_test_id("stException").count() == 0, server.output()
     assert page.get_by_role("heading", name=spec.title).first.is_visible()
-    screenshot(page, spec.file.removesuffix(".py"))
+    screenshot(page, spec.url_path)
 
 
 def test_sidebar_navigation_switches_pages(server, page):

@@ -93,3 +93,12 @@ def test_save_audience_command_rejects_bad_input(settings, capsys, extra, messag
     argv = ["--db", str(settings.db_path), "save-audience", "--name", "x", "--step", "view", *extra]
     assert cli.main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+def test_marts_are_stale_until_refreshed(con):
+    assert marts.is_stale(con)
+    load_rees46(con, shared_sample(REES46))
+    marts.refresh(con)
+    assert not marts.is_stale(con)
+    con.execute("delete from events where event_type = 'purchase'")
+    assert marts.is_stale(con)

@@ -34,6 +34,7 @@ def test_caption_joins_label_and_definition():
 
 def test_format_value_by_kind():
     assert metrics.format_value("conversion_rate", 0.04652) == "4.65%"
-    assert metrics.format_value("revenue", 1234.5, "EUR") == "1,234.50 EUR"
+    assert metrics.format_value("revenue", 150493.03, "EUR") == "150,493 EUR"
+    assert metrics.format_value("aov", 330.031, "EUR") == "330.03 EUR"
     assert metrics.format_value("visitors", 3117.0) == "3,117"
     assert metrics.format_value("aov", float("nan")) == "-"

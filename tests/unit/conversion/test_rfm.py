@@ -21,6 +21,7 @@ def _pandas_rfm() -> pd.DataFrame:
         last=("InvoiceDate", "max"), count_orders=("InvoiceNo", "nunique"), revenue=("TotalPrice", "sum")
     )
     per["recency_days"] = (pd.Timestamp("2011-12-09") - per["last"]).dt.days
+    per["revenue"] = per["revenue"].round(2)  # monetary value in cents, as the SQL ranks it
 
     def score(values: pd.Series, ascending: bool) -> pd.Series:
         ranks = values.rank(method="min", ascending=ascending)
