@@ -2,8 +2,10 @@
 
 A complaint term is a word or two-word phrase found in a significantly larger share of the
 reviews rated 1-2 stars than of those rated 4-5 stars across the whole shop (two-proportion
-z-test on the share of reviews that contain it). Words common to every review ("the", "de",
-"product") cancel out, so this works for any language without a stop-word list.
+z-test on the share of reviews that contain it), in at least ``MIN_LIFT`` times the share, and
+not made of function words only. Function words are found from the reviews themselves (words
+in more than ``FUNCTION_WORD_SHARE`` of all reviews: "the", "not", "que", "não"),
+so this works in any language without a stop-word list, and "not worth" or "não recebi" remain.
 A segment's complaints are the complaint terms found in most of its own low-rated reviews.
 Review text is untrusted: it is only counted here, and masked wherever it is shown.
 """
@@ -21,7 +23,10 @@ from analytics import queries
 
 MAX_REVIEWS = 40_000  # a random sample this large estimates term frequencies well
 MIN_Z = 1.96  # the z-score a term needs to count as a complaint (one-sided, about p < 0.025)
-WORD_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"  # words of three or more letters, in any alphabet
+MIN_LIFT = 2.0  # and how many times more often it must appear in low-rated than in high-rated reviews
+FUNCTION_WORD_SHARE = 0.03  # a word in more than this share of all reviews is a function word
+MIN_REVIEWS_FOR_FUNCTION_WORDS = 200
+WORD_PATTERN = r"(?u)\b[^\W\d_]+\b"  # words of letters, in any alphabet
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ def segment_complaints(
     except ValueError:  # no term in three reviews: nothing to say
         return {}
     terms = np.asarray(vectorizer.get_feature_names_out())
-    complaint = _complaint_terms(counts, negative, positive)
+    complaint = np.intersect1d(_complaint_terms(counts, negative, positive), _content_terms(counts, terms))
     segments = reviews["segment"].to_numpy()
     found = {}
     for segment in np.unique(segments[negative]):
@@ -66,6 +71,18 @@ def segment_complaints(
             Complaint(term, count, count / len(rows)) for term, count in _distinct_top(terms[complaint], mentions, top)
         ]
     return found
+
+
+def _content_terms(counts, terms: np.ndarray) -> np.ndarray:
+    """Column indices of terms that are not function words: a word found in more than
+    ``FUNCTION_WORD_SHARE`` of all reviews carries grammar, not a complaint; a phrase counts
+    when one of its words is not such a word ("not worth" stays, "for the" goes). Below
+    ``MIN_REVIEWS_FOR_FUNCTION_WORDS`` reviews every word is frequent, so none is excluded."""
+    if counts.shape[0] < MIN_REVIEWS_FOR_FUNCTION_WORDS:
+        return np.arange(len(terms))
+    share = np.asarray(counts.sum(axis=0)).ravel() / counts.shape[0]
+    function_words = {t for t, s in zip(terms, share, strict=True) if " " not in t and s > FUNCTION_WORD_SHARE}
+    return np.flatnonzero([any(w not in function_words for w in t.split()) for t in terms])
 
 
 def _distinct_top(terms: np.ndarray, mentions: np.ndarray, top: int) -> list[tuple[str, int]]:
@@ -91,5 +108,6 @@ def _complaint_terms(counts, negative: np.ndarray, positive: np.ndarray) -> np.n
     in_pos = np.asarray(counts[positive].sum(axis=0)).ravel()
     pooled = (in_neg + in_pos) / (n_neg + n_pos)
     spread = np.sqrt(pooled * (1 - pooled) * (1 / n_neg + 1 / n_pos))
-    z = np.divide(in_neg / n_neg - in_pos / n_pos, spread, out=np.zeros_like(spread), where=spread > 0)
-    return np.flatnonzero(z >= MIN_Z)
+    share_neg, share_pos = in_neg / n_neg, in_pos / n_pos
+    z = np.divide(share_neg - share_pos, spread, out=np.zeros_like(spread), where=spread > 0)
+    return np.flatnonzero((z >= MIN_Z) & (share_neg >= MIN_LIFT * share_pos))

@@ -155,6 +155,7 @@ def _trait(table: pd.DataFrame, column: str, inside: np.ndarray, currency: str |
     seg, rest = float(np.nanmean(values[inside & readable])), float(np.nanmean(values[~inside & readable]))
     if ":" in column:
         dimension, value = column.split(":", 1)
+        value = value.replace("_", " ")  # paid_search -> paid search
         phrase, high, low = AFFINITY_TEXT[dimension]
         label = phrase.format(v=value)
         word = (high if effect > 0 else low).format(v=value)
