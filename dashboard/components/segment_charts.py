@@ -40,7 +40,7 @@ def segment_map(points: pd.DataFrame, order: list[str]) -> go.Figure:
         labels={"segment": "Segment"},
     )
     fig.update_traces(marker={"size": 5}, hovertemplate="%{fullData.name}<extra></extra>")
-    fig.update_layout(title="Users by segment (a sample, first two principal components)", **LAYOUT, height=460)
+    fig.update_layout(title="Users by segment (a sample, first two principal components)", **(LAYOUT | {"height": 460}))
     fig.update_xaxes(title="component 1", showticklabels=False)
     fig.update_yaxes(title="component 2", showticklabels=False)
     return fig

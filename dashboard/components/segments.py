@@ -74,9 +74,14 @@ def _card(profile: pd.Series) -> None:
     a.metric("Users", f"{profile['count_users']:,}", f"{profile['share_users']:.0%} of users", delta_color="off")
     b.metric(f"Share of {currency} revenue".replace("  ", " "), f"{profile['share_revenue']:.0%}")
     clv = profile["clv"]
-    c.metric("Predicted CLV", "-" if pd.isna(clv) else f"{clv:,.0f} {currency}", help=(
-        "Mean predicted customer lifetime value over the next year of the segment's customers "
-        "(BG/NBD and Gamma-Gamma, as on the Conversion page)."))
+    c.metric(
+        "Predicted CLV",
+        "-" if pd.isna(clv) else f"{clv:,.0f} {currency}",
+        help=(
+            "Mean predicted customer lifetime value over the next year of the segment's customers "
+            "(BG/NBD and Gamma-Gamma, as on the Conversion page)."
+        ),
+    )
     for trait in profile["traits"]:
         st.markdown(f"- {trait['sentence']}")
     if not profile["traits"]:
@@ -110,8 +115,9 @@ def rebuild_form(who: Actor) -> None:
         left, middle, right = st.columns(3)
         k = left.number_input("Segments (0: choose automatically)", 0, 50, 0, key="seg_rebuild_k")
         seed = middle.number_input("Seed", 0, 2**31 - 1, 0, key="seg_rebuild_seed")
-        text = right.selectbox("Text embedding", ["auto", "on", "off"], key="seg_rebuild_text",
-                               help="auto keeps it only where it helps")
+        text = right.selectbox(
+            "Text embedding", ["auto", "on", "off"], key="seg_rebuild_text", help="auto keeps it only where it helps"
+        )
         if st.button("Rebuild segments", key="seg_rebuild", type="primary"):
             argv = ["segment", "--seed", str(int(seed)), "--text", text]
             if k:

@@ -46,8 +46,10 @@ with st.expander("How the segments were built"):
 st.subheader("Map")
 points = segment_views.map_points(data.query("segment_map_points", {"run_id": run["run_id"]}), labels)
 st.plotly_chart(charts.segment_map(points, order), key="seg_map_chart")
-st.caption("Each dot is a user of a random sample, placed by the first two principal components of the "
-           "features the segments were built from; nearby dots behave alike.")
+st.caption(
+    "Each dot is a user of a random sample, placed by the first two principal components of the "
+    "features the segments were built from; nearby dots behave alike."
+)
 
 # RFM mix per segment.
 if any(profiles["rfm_mix"].map(bool)):
@@ -79,10 +81,21 @@ if flt is not None:
     else:
         st.plotly_chart(charts.funnel_by_segment(per_segment, order), key="seg_funnel_chart")
         st.caption(metrics.caption("funnel") + " Bars: users who added to cart or bought / users who viewed.")
-        trust.show_table(per_segment.rename(columns={
-            "segment": "Segment", "users_view": "Viewed", "users_cart": "Added to cart", "users_purchase": "Bought",
-            "cart_conversion": "Cart rate", "purchase_conversion": "Cart to purchase",
-            "overall_conversion": "View to purchase"}), users_column="Viewed", key="seg_funnel_table")
+        trust.show_table(
+            per_segment.rename(
+                columns={
+                    "segment": "Segment",
+                    "users_view": "Viewed",
+                    "users_cart": "Added to cart",
+                    "users_purchase": "Bought",
+                    "cart_conversion": "Cart rate",
+                    "purchase_conversion": "Cart to purchase",
+                    "overall_conversion": "View to purchase",
+                }
+            ),
+            users_column="Viewed",
+            key="seg_funnel_table",
+        )
 
 # Export a segment's user ids.
 st.subheader("Export a segment")

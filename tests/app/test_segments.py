@@ -1,0 +1,117 @@
+"""Segments page on a small segmented demo shop: cards, privacy folding, comparison, funnel, export, rebuild."""
+
+import pytest
+
+from analytics import jobs, segment_views, warehouse
+from analytics.access import Actor, Role
+from analytics.demo import build_demo
+from analytics.segment_job import SegmentParams, segment_job
+from dashboard.components import frame
+from models.settings import Settings
+from tests.app.conftest import make_app
+from tests.app.conversion_support import default_filters, table_with
+
+
+@pytest.fixture(scope="module")
+def segmented(tmp_path_factory) -> Settings:
+    """A 20k-event demo shop with one complete segmentation run (4 segments, no text)."""
+    settings = Settings(db_path=tmp_path_factory.mktemp("segmented") / "warehouse.duckdb")
+    built = jobs.run_job(settings, "demo", lambda ctx: build_demo(ctx, events=20_000, seed=7, replace=False))
+    assert built.status == "done", built.error
+    run = jobs.run_job(settings, "segment", lambda ctx: segment_job(ctx, SegmentParams(clusters=4, text="off")))
+    assert run.status == "done", run.error
+    return settings
+
+
+@pytest.fixture
+def reader(segmented):
+    con = warehouse.open_reader(warehouse.current_snapshot(segmented))
+    yield con
+    con.close()
+
+
+def _run(settings, **extra):
+    at = make_app(settings, "segments", **extra)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_page_shows_the_latest_run_and_one_card_per_segment(segmented, reader):
+    at = _run(segmented)
+    profiles = segment_views.run_profiles(reader, 1)
+    assert at.title[0].value == "Segments"
+    assert any(m.value.startswith("Run 1, finished") and "4 segments (set by hand)" in m.value for m in at.markdown)
+    shown = profiles[profiles["count_users"] >= 20]
+    assert [m.value for m in at.markdown if m.value.startswith("#### ")] == [f"#### {n}" for n in shown["name"]]
+
+
+def test_segments_below_the_minimum_size_are_folded_into_other(segmented, reader):
+    profiles = segment_views.run_profiles(reader, 1)
+    limit = int(profiles["count_users"].sort_values().iloc[1]) + 1  # the two smallest fall below
+    at = _run(segmented, min_group_size=limit)
+    cards = [m.value for m in at.markdown if m.value.startswith("#### ")]
+    assert len(cards) == len(profiles) - 2
+    assert any(c.value.startswith("Other: 2 segment(s) with fewer than") for c in at.caption)
+
+
+def test_comparison_follows_the_chosen_segments(segmented, reader):
+    at = _run(segmented)
+    profiles = segment_views.run_profiles(reader, 1).set_index("segment_id")
+    first = table_with(at, "measure")
+    assert list(first.columns[1:]) == [profiles.loc[0, "name"], profiles.loc[1, "name"]]
+    at.selectbox(key="seg_compare_b").set_value(2).run()
+    second = table_with(at, "measure")
+    assert list(second.columns[1:]) == [profiles.loc[0, "name"], profiles.loc[2, "name"]]
+    users = second.set_index("measure").loc["Users", profiles.loc[2, "name"]]
+    assert users == f"{profiles.loc[2, 'count_users']:,}"
+
+
+def test_funnel_per_segment_follows_the_sidebar_filters(segmented, reader):
+    from analytics import funnels
+
+    at = _run(segmented)
+    before = table_with(at, "Viewed").set_index("Segment")["Viewed"]
+    at.multiselect(key="flt_devices").set_value(["mobile"]).run()
+    after = table_with(at, "Viewed").set_index("Segment")["Viewed"]
+    labels = segment_views.display_labels(segment_views.run_profiles(reader, 1), 20)
+    groups = funnels.funnel_breakdown(
+        reader, default_filters(reader, devices=("mobile",)), funnels.FunnelOptions(), ("segment",)
+    )
+    expected = segment_views.fold_segment_funnel(groups, labels).set_index("segment")["users_view"]
+    assert after.to_dict() == expected[expected >= 20].to_dict()
+    assert (after < before.reindex(after.index)).all()
+
+
+def test_export_offers_the_segment_with_its_run(segmented, reader):
+    at = _run(segmented)
+    at.selectbox(key="seg_export_segment").set_value(1).run()
+    members = segment_views.members(reader, 1, 1)
+    assert any(m.value.startswith(f"{len(members):,} users in this segment (run 1)") for m in at.markdown)
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons] == ["Download CSV", "Download PARQUET"]
+    assert buttons[0].proto.id.endswith("seg_export_csv")
+
+
+def test_rebuild_starts_a_segment_job(segmented, monkeypatch):
+    launched = []
+    monkeypatch.setattr(jobs, "launch_job", lambda settings, kind, argv, params, actor: launched.append(argv) or 99)
+    at = _run(segmented)
+    at.number_input(key="seg_rebuild_k").set_value(3)
+    at.selectbox(key="seg_rebuild_text").set_value("off")
+    at.button(key="seg_rebuild").click().run()
+    assert launched == [["segment", "--seed", "0", "--text", "off", "--clusters", "3"]]
+
+
+def test_without_a_run_the_page_offers_to_build_one(demo_app):
+    at = demo_app("segments")
+    at.run()
+    assert not at.exception
+    assert at.info[0].value.startswith("No segments yet")
+    assert at.button(key="seg_rebuild")
+
+
+def test_viewers_do_not_get_the_page():
+    spec = next(p for p in frame.PAGES if p.title == "Segments")
+    assert spec.action == "view_segments" and spec.uses_filters
+    assert not Actor("manager", Role.VIEWER).can(spec.action) and Actor("marketer", Role.MARKETER).can(spec.action)
