@@ -72,7 +72,7 @@ def members(con: duckdb.DuckDBPyConnection, run_id: int, segment_id: int) -> pd.
 
 
 def comparison(profiles: pd.DataFrame, first: int, second: int) -> pd.DataFrame:
-    """Two segments side by side: ``measure`` and one column per segment name (plain values)."""
+    """Two segments side by side: ``Measure`` and one column per segment name (plain values)."""
     rows = profiles.set_index("segment_id").loc[[first, second]]
     currency = rows["currency"].iloc[0] or ""
     measures = [
@@ -92,7 +92,7 @@ def comparison(profiles: pd.DataFrame, first: int, second: int) -> pd.DataFrame:
         ("Top categories", lambda r: ", ".join(t["value"] for t in r.top_categories) or "-"),
         ("Largest RFM tier", lambda r: max(r.rfm_mix, key=r.rfm_mix.get) if r.rfm_mix else "-"),
     ]
-    table = {"measure": [m for m, _ in measures]}
+    table = {"Measure": [m for m, _ in measures]}
     for segment_id, row in rows.iterrows():
         name = row["name"] if row["name"] not in table else f"{row['name']} ({segment_id})"
         table[name] = [fmt(row) for _, fmt in measures]

@@ -69,9 +69,15 @@ def k_evidence(evidence: pd.DataFrame) -> go.Figure:
         fig.add_vline(x=k, line_dash="dot", line_color="#6b7280", annotation_text=f"chosen: {k}")
     fig.update_layout(
         title="Evidence for the number of segments",
-        **(LAYOUT | {"height": 320}),
+        **(
+            LAYOUT
+            | {
+                "height": 340,
+                "legend": {"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"},
+            }
+        ),
         yaxis={"title": "stability", "range": [0, 1.05], "tickformat": ".0%"},
-        yaxis2={"title": "silhouette", "overlaying": "y", "side": "right"},
+        yaxis2={"title": "silhouette", "overlaying": "y", "side": "right", "tickformat": ".2f"},
     )
     fig.update_xaxes(title="number of segments (k)", dtick=1)
     return fig

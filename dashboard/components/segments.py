@@ -70,17 +70,16 @@ def cards(profiles: pd.DataFrame, labels: dict[int, str], min_group_size: int) -
 def _card(profile: pd.Series) -> None:
     currency = profile["currency"] or ""
     st.markdown(f"#### {profile['name']}")
+    unit = f" ({currency})" if currency else ""
     a, b, c = st.columns(3)
-    a.metric("Users", f"{profile['count_users']:,}", f"{profile['share_users']:.0%} of users", delta_color="off")
-    b.metric(f"Share of {currency} revenue".replace("  ", " "), f"{profile['share_revenue']:.0%}")
+    a.metric("Users", f"{profile['count_users']:,}", help=f"{profile['share_users']:.1%} of all users")
+    b.metric("Revenue share", f"{profile['share_revenue']:.0%}", help=f"Share of all revenue{unit} to date")
     clv = profile["clv"]
     c.metric(
-        "Predicted CLV",
-        "-" if pd.isna(clv) else f"{clv:,.0f} {currency}",
-        help=(
-            "Mean predicted customer lifetime value over the next year of the segment's customers "
-            "(BG/NBD and Gamma-Gamma, as on the Conversion page)."
-        ),
+        f"CLV{unit}",
+        "-" if pd.isna(clv) else f"{clv:,.0f}",
+        help="Predicted customer lifetime value over the next year, mean of the segment's customers "
+        "(BG/NBD and Gamma-Gamma, as on the Conversion page).",
     )
     for trait in profile["traits"]:
         st.markdown(f"- {trait['sentence']}")
@@ -94,7 +93,7 @@ def _card(profile: pd.Series) -> None:
 
 
 def _facts(profile: pd.Series) -> str:
-    parts = [f"{profile['conversion_rate']:.0%} have ordered"]
+    parts = [f"{profile['share_users']:.0%} of users", f"{profile['conversion_rate']:.0%} have ordered"]
     if profile["top_categories"]:
         parts.append("top categories " + ", ".join(t["value"] for t in profile["top_categories"]))
     if profile["top_brands"]:

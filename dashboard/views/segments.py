@@ -64,7 +64,8 @@ if len(shown_ids) >= 2:
     left, right = st.columns(2)
     first = left.selectbox("Segment", shown_ids, index=0, format_func=names.get, key="seg_compare_a")
     second = right.selectbox("against", shown_ids, index=1, format_func=names.get, key="seg_compare_b")
-    trust.show_table(segment_views.comparison(profiles, first, second), key="seg_compare_table")
+    compared = segment_views.comparison(profiles, first, second)
+    trust.show_table(compared, key="seg_compare_table", height=35 * (len(compared) + 1) + 3)
     st.caption("Figures of each segment over all its users and all history; money in the main currency.")
 else:
     st.info(f"Fewer than two segments have at least {min_users} users; there is nothing to compare.")
@@ -95,6 +96,10 @@ if flt is not None:
             ),
             users_column="Viewed",
             key="seg_funnel_table",
+            column_config={
+                name: st.column_config.NumberColumn(format="percent")
+                for name in ("Cart rate", "Cart to purchase", "View to purchase")
+            },
         )
 
 # Export a segment's user ids.

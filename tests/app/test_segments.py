@@ -58,12 +58,12 @@ def test_segments_below_the_minimum_size_are_folded_into_other(segmented, reader
 def test_comparison_follows_the_chosen_segments(segmented, reader):
     at = _run(segmented)
     profiles = segment_views.run_profiles(reader, 1).set_index("segment_id")
-    first = table_with(at, "measure")
+    first = table_with(at, "Measure")
     assert list(first.columns[1:]) == [profiles.loc[0, "name"], profiles.loc[1, "name"]]
     at.selectbox(key="seg_compare_b").set_value(2).run()
-    second = table_with(at, "measure")
+    second = table_with(at, "Measure")
     assert list(second.columns[1:]) == [profiles.loc[0, "name"], profiles.loc[2, "name"]]
-    users = second.set_index("measure").loc["Users", profiles.loc[2, "name"]]
+    users = second.set_index("Measure").loc["Users", profiles.loc[2, "name"]]
     assert users == f"{profiles.loc[2, 'count_users']:,}"
 
 

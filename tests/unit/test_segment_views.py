@@ -76,6 +76,6 @@ def test_map_points_use_display_labels(reader):
 
 def test_comparison_puts_two_segments_side_by_side(reader):
     profiles = segment_views.run_profiles(reader, 1)
-    table = segment_views.comparison(profiles, 0, 2).set_index("measure")
+    table = segment_views.comparison(profiles, 0, 2).set_index("Measure")
     assert list(table.columns) == [profiles.loc[0, "name"], profiles.loc[2, "name"]]
     assert table.loc["Users"].tolist() == ["50", "50"]
