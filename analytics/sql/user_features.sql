@@ -1,7 +1,7 @@
 -- One row per user with at least one event: recency, frequency, money, engagement, price level,
 -- discount response, refunds, reviews and searches (analytics.features). Money is never summed
--- across currencies: currency is the one most of the user's purchases are in (null for users
--- who never bought), and revenue counts purchases minus refunds in that currency only.
+-- across currencies: currency is the one most of the user's purchases are in (else refunds; null
+-- for users who never bought), and revenue counts purchases minus refunds in that currency only.
 with
     events as (
         select user_id, event_time, event_type, session_id, product_id, quantity, price, currency, order_id
@@ -13,15 +13,21 @@ with
     searches as (select user_id from searches where user_id is not null),
     as_of as (select max(event_time) as as_of_at from events),
     purchase_currencies as (
-        select user_id, currency, count(*) as count_purchases
+        select
+            user_id,
+            currency,
+            count(*) filter (where event_type = 'purchase') as count_purchases,
+            count(*) as count_money_events
         from events
-        where event_type = 'purchase'
+        where event_type in ('purchase', 'refund')
         group by user_id, currency
     ),
     user_currencies as (
         select user_id, currency
         from purchase_currencies
-        qualify row_number() over (partition by user_id order by count_purchases desc, currency nulls last) = 1
+        qualify row_number() over (
+            partition by user_id order by count_purchases desc, count_money_events desc, currency nulls last
+        ) = 1
     ),
     with_products as (
         select
