@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
-from sklearn.linear_model import Ridge
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from threadpoolctl import threadpool_limits
 
 from analytics.features import UserFeatures, comparable_money
+from analytics.text_decision import keep_text
 
 TextMode = Literal["auto", "on", "off"]
 
@@ -290,8 +290,7 @@ def segment_users(features: UserFeatures, text_vectors: np.ndarray | None, confi
     """Segments for every user in ``features`` (see the module docstring).
 
     With ``config.text == "auto"`` and text vectors given, both variants are clustered and the
-    text embedding is kept only if it helps: its segments must explain the features left out
-    of the clustering better than the segments without it (``_compare_text``).
+    text embedding is kept only if it helps (``analytics.text_decision``).
     """
     available = text_vectors is not None and _has_text(text_vectors)
     decision: dict = {"mode": config.text, "available": available}
@@ -301,10 +300,9 @@ def segment_users(features: UserFeatures, text_vectors: np.ndarray | None, confi
     if config.text != "off" and available:
         designs["with_text"] = design_matrix(features, text_vectors, config)
     results = {name: _cluster(design, config) for name, design in designs.items()}
+    chosen = next(iter(results))
     if len(results) == 2:
-        chosen, decision = _compare_text(features, designs, results, config, decision)
-    else:
-        chosen = next(iter(results))
+        chosen, decision = _decide_text(features, designs, results, config, decision)
     k, evidence, labels, distances = results[chosen]
     design = designs[chosen]
     return Segmentation(
@@ -334,66 +332,35 @@ def _cluster(design: DesignMatrix, config: SegmentationConfig) -> tuple[int, lis
     return k, evidence, labels, distances
 
 
-def _compare_text(
+def _decide_text(
     features: UserFeatures, designs: dict, results: dict, config: SegmentationConfig, decision: dict
 ) -> tuple[str, dict]:
-    """Keep the text variant only where the text helps. Two conditions, both measured:
-
-    - new information: the behaviour features predict less than ``max_text_redundancy`` of the
-      text components' variance (cross-validated R squared of a ridge regression). Product
-      titles that only re-say the category a user shops in add weight to what the clustering
-      already sees, not knowledge;
-    - better segments: at the same k, the segments with text explain the features left out of
-      the clustering (counts, revenue, tenure, brand shares, ...) better than those without
-      (mean share of each held-out feature's variance between segments).
-    """
+    """Measure both conditions of ``text_decision.keep_text`` and record them with the verdict."""
     with_text = designs["with_text"]
-    rng = np.random.default_rng(config.seed + 1)
-    rows = _sample(rng, len(with_text.values), config.score_sample * 4)
-    behaviour, text = (
+    rows = _sample(np.random.default_rng(config.seed + 1), len(with_text.values), config.score_sample * 4)
+    k = results["without_text"][0]
+    with_labels = results["with_text"][2]
+    if results["with_text"][0] != k:  # compared at the same k
+        with_labels, _ = fit_segments(with_text.values, k, config)
+    held_out, held_names = held_out_matrix(features)
+    verdict = keep_text(
         with_text.values[rows, : with_text.behaviour_width],
         with_text.values[rows, with_text.behaviour_width :],
+        held_out[rows],
+        with_labels[rows],
+        results["without_text"][2][rows],
+        config.max_text_redundancy,
     )
-    redundancy = text_redundancy(behaviour, text)
-    k = results["without_text"][0]
-    with_labels = (
-        results["with_text"][2] if results["with_text"][0] == k else fit_segments(with_text.values, k, config)[0]
-    )
-    held_out, held_names = held_out_matrix(features)
-    explained = {
-        "with_text": explained_share(held_out[rows], with_labels[rows]),
-        "without_text": explained_share(held_out[rows], results["without_text"][2][rows]),
-    }
-    kept = redundancy < config.max_text_redundancy and explained["with_text"] > explained["without_text"]
     decision = {
         **decision,
-        "text_redundancy_r2": redundancy,
-        "max_text_redundancy": config.max_text_redundancy,
+        **verdict,
         "compared_at_k": k,
         "held_out_features": list(held_names),
-        "held_out_explained_with_text": explained["with_text"],
-        "held_out_explained_without_text": explained["without_text"],
         "k_with_text": results["with_text"][0],
         "agreement_ari": float(adjusted_rand_score(results["with_text"][2], results["without_text"][2])),
-        "kept": bool(kept),
         "text_explained_variance": with_text.text_explained,
     }
-    return ("with_text" if kept else "without_text"), decision
-
-
-def text_redundancy(behaviour: np.ndarray, text: np.ndarray) -> float:
-    """Share of the text components' variance the behaviour features predict (3-fold
-    cross-validated R squared of a ridge regression, variance-weighted over components)."""
-    if behaviour.shape[1] == 0 or len(behaviour) < 10:
-        return 0.0
-    folds = np.arange(len(behaviour)) % 3
-    residual = 0.0
-    for fold in range(3):
-        train, test = folds != fold, folds == fold
-        model = Ridge(alpha=1.0).fit(behaviour[train], text[train])
-        residual += float(((text[test] - model.predict(behaviour[test])) ** 2).sum())
-    total = float(((text - text.mean(axis=0)) ** 2).sum())
-    return 1.0 - residual / total if total > 0 else 1.0
+    return ("with_text" if verdict["kept"] else "without_text"), decision
 
 
 def held_out_matrix(features: UserFeatures) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -412,18 +379,6 @@ def _standardised(matrix: np.ndarray, columns: list[str]) -> tuple[np.ndarray, t
     keep = std > 1e-9 * (np.abs(matrix.mean(axis=0)) + 1)
     scaled = (matrix[:, keep] - matrix[:, keep].mean(axis=0)) / std[keep]
     return scaled, tuple(c for c, k in zip(columns, keep, strict=True) if k)
-
-
-def explained_share(values: np.ndarray, labels: np.ndarray) -> float:
-    """Mean over columns of the share of variance between the groups of ``labels`` (eta squared)."""
-    if values.shape[1] == 0:
-        return 0.0
-    total = ((values - values.mean(axis=0)) ** 2).sum(axis=0)
-    within = np.zeros(values.shape[1])
-    for label in np.unique(labels):
-        part = values[labels == label]
-        within += ((part - part.mean(axis=0)) ** 2).sum(axis=0)
-    return float(np.mean(1 - within / np.where(total > 0, total, 1)))
 
 
 def _reduce_text(vectors: np.ndarray, config: SegmentationConfig) -> tuple[np.ndarray, float]:
