@@ -133,22 +133,34 @@ def affinity_shares(con: duckdb.DuckDBPyConnection, n_users: int, top_values: in
 
     Output: ``n_users`` rows in user_id order (the order of ``user_features.sql``), one float
     column per (dimension, value) named ``<dimension>:<value>``, dimensions in
-    ``MIX_DIMENSIONS`` order and values by overall frequency; 0 where the user has none.
+    ``MIX_DIMENSIONS`` order and values by overall frequency; 0 where the user has none. A
+    share's denominator is the user's events with any value of that dimension.
     """
     values = affinity_values(con, top_values)
     names = [f"{d}:{v}" for d in MIX_DIMENSIONS for v in values[d]]
     matrix = np.zeros((n_users, len(names)), dtype=np.float32)
-    if names:
-        params = {
-            "categories": values["category"],
-            "brands": values["brand"],
-            "traffic_sources": values["traffic_source"],
-            "devices": values["device"],
-        }
-        raw = con.execute(queries.sql("user_mix"), params).fetchnumpy()
-        offsets = np.cumsum([0] + [len(values[d]) for d in MIX_DIMENSIONS])[:-1]
-        columns = offsets[raw["dimension_index"].astype(np.int64)] + raw["value_index"].astype(np.int64) - 1
-        matrix[raw["user_row"].astype(np.int64), columns] = raw["share"]
+    if not names:
+        return pd.DataFrame(matrix, columns=names)
+    params = {
+        "categories": values["category"],
+        "brands": values["brand"],
+        "traffic_sources": values["traffic_source"],
+        "devices": values["device"],
+    }
+    raw = con.execute(queries.sql("user_mix"), params).fetchnumpy()
+    rows = raw["user_row"].astype(np.int64)
+    column = 0
+    for dimension in MIX_DIMENSIONS:
+        width = len(values[dimension])
+        codes = raw[f"{dimension}_code"].astype(np.int64)
+        has_value = codes >= 0
+        totals = np.bincount(rows[has_value], minlength=n_users).astype(np.float64)
+        listed = codes > 0
+        counts = np.bincount(rows[listed] * width + codes[listed] - 1, minlength=n_users * width)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            shares = counts.reshape(n_users, width) / totals[:, None]
+        matrix[:, column : column + width] = np.nan_to_num(shares)
+        column += width
     return pd.DataFrame(matrix, columns=names)
 
 

@@ -30,7 +30,7 @@ from analytics.complaints import Complaint, segment_complaints
 from analytics.features import UserFeatures, in_currency
 from analytics.filters import Filters
 from analytics.segmentation import Segmentation
-from analytics.traits import Trait, segment_traits, short_name
+from analytics.traits import Trait, all_traits, short_name
 
 NON_BUYERS = "Non-buyers"
 RFM_TIERS = (*rfm.TIER_ORDER, NON_BUYERS)
@@ -122,8 +122,9 @@ def build_profiles(
     complaints = segment_complaints(con, segmentation.user_ids, labels, seed=0)
     taken: set[str] = set()
     profiles = []
+    traits_of = all_traits(features, labels, segmentation.k, features.currency)
     for segment in range(segmentation.k):
-        traits = segment_traits(features, labels, segment, features.currency)
+        traits = traits_of[segment]
         profile = _profile(features, segmentation, values, segment, traits, complaints.get(segment, []))
         profile.name = short_name(traits, taken)
         profiles.append(profile)

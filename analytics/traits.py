@@ -90,17 +90,24 @@ class Trait:
         return asdict(self)
 
 
-def segment_traits(features: UserFeatures, labels: np.ndarray, segment: int, currency: str | None) -> list[Trait]:
-    """The strongest distinguishing traits of ``segment`` (at most ``MAX_TRAITS``, |effect| >= ``MIN_EFFECT``)."""
-    inside = labels == segment
-    if inside.all() or not inside.any():
-        return []
-    found = []
+def all_traits(features: UserFeatures, labels: np.ndarray, k: int, currency: str | None) -> list[list[Trait]]:
+    """The strongest distinguishing traits of each segment 0..k-1 (at most ``MAX_TRAITS`` each,
+    |effect| >= ``MIN_EFFECT``, one per group of features saying the same thing, at most
+    ``MAX_AFFINITY_TRAITS`` affinities). One pass over each feature serves every segment."""
+    candidates: list[list[Trait]] = [[] for _ in range(k)]
     for column in (*features.behaviour, *features.affinities):
-        trait = _trait(features.table, column, inside, currency)
-        if trait is not None:
-            found.append(trait)
-    found.sort(key=lambda t: -abs(t.effect))
+        for segment, trait in _column_traits(features.table, column, labels, k, currency):
+            candidates[segment].append(trait)
+    return [_strongest(found) for found in candidates]
+
+
+def segment_traits(features: UserFeatures, labels: np.ndarray, segment: int, currency: str | None) -> list[Trait]:
+    """The traits of one segment (see ``all_traits``)."""
+    return all_traits(features, labels, int(labels.max()) + 1, currency)[segment]
+
+
+def _strongest(found: list[Trait]) -> list[Trait]:
+    found = sorted(found, key=lambda t: -abs(t.effect))
     kept, groups, affinities = [], set(), 0
     for trait in found:
         group, is_affinity = _group(trait.feature), ":" in trait.feature
@@ -127,32 +134,52 @@ def short_name(traits: list[Trait], taken: set[str]) -> str:
     return _unique(name, taken)
 
 
-def effect_size(values: np.ndarray, inside: np.ndarray, column: str) -> float | None:
-    """Standardised difference of means, segment minus rest, over users with a value (log scale
-    for counts and money); None when either side has no value or the feature does not vary."""
+def segment_means(values: np.ndarray, labels: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean of ``values`` inside each segment and over everyone else, ignoring NaN: two arrays of
+    length ``k`` (NaN where a side has no value)."""
+    known = ~np.isnan(values)
+    sums = np.bincount(labels[known], weights=values[known], minlength=k)
+    counts = np.bincount(labels[known], minlength=k).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        inside = sums / counts
+        rest = (sums.sum() - sums) / (counts.sum() - counts)
+    return inside, rest
+
+
+def effect_sizes(values: np.ndarray, labels: np.ndarray, k: int, column: str) -> np.ndarray:
+    """Standardised difference of means, each segment minus the rest, over users with a value
+    (log scale for counts and money): length ``k``, NaN where it cannot be told."""
     scaled = np.log1p(np.clip(values, 0, None)) if column in LOG_COLUMNS else values
     if column == "price_level":
         scaled = np.log(values)
-    seg, rest = scaled[inside & ~np.isnan(scaled)], scaled[~inside & ~np.isnan(scaled)]
-    if len(seg) == 0 or len(rest) == 0:
-        return None
-    spread = np.nanstd(scaled)
-    return float((seg.mean() - rest.mean()) / spread) if spread > 0 else None
+    spread = np.nanstd(scaled) if (~np.isnan(scaled)).any() else 0.0
+    inside, rest = segment_means(scaled, labels, k)
+    return (inside - rest) / spread if spread > 0 else np.full(k, np.nan)
 
 
-def _trait(table: pd.DataFrame, column: str, inside: np.ndarray, currency: str | None) -> Trait | None:
+def _column_traits(
+    table: pd.DataFrame, column: str, labels: np.ndarray, k: int, currency: str | None
+) -> list[tuple[int, Trait]]:
     # The effect compares money across currencies as multiples of a typical buyer; the sentence
     # states amounts in one currency, over the users whose money is in it.
-    effect = effect_size(feature_values(table, column), inside, column)
-    if effect is None or abs(effect) < MIN_EFFECT:
-        return None
-    if ":" in column and effect < 0:
-        return None  # "rarely via search" is the echo of "via email": affinities are said positively
+    effects = effect_sizes(feature_values(table, column), labels, k, column)
+    strong = [s for s in range(k) if np.isfinite(effects[s]) and abs(effects[s]) >= MIN_EFFECT]
+    if ":" in column:  # "rarely via search" is the echo of "via email": affinities are said positively
+        strong = [s for s in strong if effects[s] > 0]
+    if not strong:
+        return []
     values = table[column].to_numpy(np.float64, na_value=np.nan)
-    readable = in_currency(table, currency) if column in MONEY_COLUMNS else np.ones(len(values), dtype=bool)
-    if not (inside & readable).any() or not (~inside & readable).any():
-        return None
-    seg, rest = float(np.nanmean(values[inside & readable])), float(np.nanmean(values[~inside & readable]))
+    if column in MONEY_COLUMNS:
+        values = np.where(in_currency(table, currency), values, np.nan)
+    inside, rest = segment_means(values, labels, k)
+    return [
+        (s, _trait(column, float(inside[s]), float(rest[s]), float(effects[s]), currency))
+        for s in strong
+        if np.isfinite(inside[s]) and np.isfinite(rest[s])
+    ]
+
+
+def _trait(column: str, seg: float, rest: float, effect: float, currency: str | None) -> Trait:
     if ":" in column:
         dimension, value = column.split(":", 1)
         value = value.replace("_", " ")  # paid_search -> paid search

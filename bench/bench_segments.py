@@ -9,7 +9,7 @@
 3. The same step against a naive baseline at ``--baseline-users``: features with pandas from the
    events table, k-means on all users for every candidate k, silhouette on a sample.
 
-    python -m bench.bench_segments [--users N] [--baseline-users N] [--texts N] [--skip-embedding]
+    python -m bench.bench_segments [--users N] [--baseline-users N] [--texts N] [--skip-embedding] [--skip-baseline]
 """
 
 from __future__ import annotations
@@ -41,13 +41,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-users", type=int, default=100_000)
     parser.add_argument("--texts", type=int, default=300, help="(user, text) pairs the naive loop embeds")
     parser.add_argument("--skip-embedding", action="store_true")
+    parser.add_argument("--skip-baseline", action="store_true")
     args, _ = parser.parse_known_args(argv)
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start", flush=True)
     if not args.skip_embedding:
         embedding_throughput(args.texts)
     with tempfile.TemporaryDirectory() as folder:
         segmentation_at_scale(Path(folder), args.users)
-        against_baseline(Path(folder), args.baseline_users)
+        if not args.skip_baseline:
+            against_baseline(Path(folder), args.baseline_users)
     return 0
 
 
