@@ -133,9 +133,6 @@ def _write_run(
             {
                 "user_id": pa.array(segmentation.user_ids[part].astype(str).tolist()),
                 "segment_id": pa.array(segmentation.labels[part].astype(np.int32)),
-                "map_x": pa.array(segmentation.map_xy[part, 0], from_pandas=True),
-                "map_y": pa.array(segmentation.map_xy[part, 1], from_pandas=True),
-                "distance": pa.array(segmentation.distances[part].astype(np.float64)),
             }
         )
         with ctx.batch(checkpoint={"run_id": run_id, "users_written": min(start + step, rows)}):
@@ -144,7 +141,10 @@ def _write_run(
     metrics = {**segmentation.metrics(), "text_note": text_note, "timings": timings}
     model = (embedder.model_name if embedder else ctx.settings.embedding_model) if segmentation.used_text else None
     with ctx.batch(checkpoint={"run_id": run_id, "complete": True}):
-        _insert(ctx, "new_segment_profiles", _profile_table(profiles), "store_segment_profiles", {"run_id": run_id})
+        _insert(ctx, "new_map_points", _map_table(segmentation), "store_segment_map_points", {"run_id": run_id})
+        profile_table = _profile_table(profiles)
+        _insert(ctx, "new_segment_profiles", profile_table, "store_segment_profiles", {"run_id": run_id})
+        _insert(ctx, "new_segment_profiles", profile_table, "store_segment_figures", {"run_id": run_id})
         ctx.con.execute(
             queries.sql("complete_segment_run"),
             {
@@ -166,7 +166,20 @@ def _profile_table(profiles: list[SegmentProfile]) -> pa.Table:
             "count_users": pa.array([p.count_users for p in profiles], pa.int64()),
             "description": pa.array([p.description for p in profiles], pa.string()),
             "traits": pa.array([p.traits_json() for p in profiles], pa.string()),
-            "profile": pa.array([p.profile_json() for p in profiles], pa.string()),
+            "figures": pa.array([p.profile_json() for p in profiles], pa.string()),
+        }
+    )
+
+
+def _map_table(segmentation: Segmentation) -> pa.Table:
+    """The users of the 2-D map sample with their coordinates."""
+    rows = np.flatnonzero(np.isfinite(segmentation.map_xy).all(axis=1))
+    return pa.table(
+        {
+            "user_id": pa.array(segmentation.user_ids[rows].astype(str).tolist(), pa.string()),
+            "segment_id": pa.array(segmentation.labels[rows].astype(np.int32)),
+            "map_x": pa.array(segmentation.map_xy[rows, 0]),
+            "map_y": pa.array(segmentation.map_xy[rows, 1]),
         }
     )
 

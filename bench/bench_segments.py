@@ -152,16 +152,7 @@ def project_step(con) -> dict[str, float]:
     with _timed(timings, "profiles"):
         build_profiles(con, features, segmentation)
     with _timed(timings, "store"):
-        table = pd.DataFrame(
-            {
-                "run_id": 1,
-                "user_id": segmentation.user_ids,
-                "segment_id": segmentation.labels,
-                "map_x": segmentation.map_xy[:, 0],
-                "map_y": segmentation.map_xy[:, 1],
-                "distance": segmentation.distances,
-            }
-        )
+        table = pd.DataFrame({"run_id": 1, "user_id": segmentation.user_ids, "segment_id": segmentation.labels})
         con.register("bench_segments", table)
         con.execute("delete from user_segments where run_id = 1")
         con.execute("insert into user_segments by name select * from bench_segments")

@@ -1,7 +1,18 @@
--- Per-user details of a segmentation run (issue 6): 2-D map coordinates for a sample of users
--- (null for users outside the sample) and the distance to the segment's centre, which picks
--- representative users. Per-segment profiles keep all their figures as JSON.
-alter table user_segments add column map_x double;
-alter table user_segments add column map_y double;
-alter table user_segments add column distance double;
-alter table segment_profiles add column profile varchar;  -- JSON: size, revenue, RFM mix, top lists, ...
+-- Details of a segmentation run (issue 6), kept beside the tables of 040 so their columns stay
+-- as other code expects: the 2-D map of a sample of users (PCA of what the segments were built
+-- from) and each segment's figures (size, revenue, RFM mix, CLV, top lists, ...) as JSON.
+create table segment_map_points (
+    run_id      integer not null,
+    user_id     varchar not null,
+    segment_id  integer not null,
+    map_x       double not null,
+    map_y       double not null,
+    primary key (run_id, user_id)
+);
+
+create table segment_figures (
+    run_id      integer not null,
+    segment_id  integer not null,
+    figures     varchar not null,              -- JSON: see analytics.profiles.SegmentProfile
+    primary key (run_id, segment_id)
+);

@@ -138,7 +138,9 @@ def test_traits_match_direct_sql(sample):
 def test_sizes_revenue_shares_and_conversion_match_direct_sql(sample):
     _, con, summary = sample
     rows = con.execute(
-        "select segment_id, count_users, profile from segment_profiles where run_id = $run", {"run": summary["run_id"]}
+        "select segment_id, count_users, figures from segment_profiles join segment_figures using (run_id, segment_id) "
+        "where run_id = $run",
+        {"run": summary["run_id"]},
     ).fetchall()
     direct = {
         s: (n, revenue, buyers)

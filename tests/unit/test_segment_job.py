@@ -86,8 +86,8 @@ def test_profiles_are_stored_with_the_run(shop_settings):
     result = _segment(shop_settings, clusters=3)
     rows = _read(
         shop_settings,
-        "select segment_id, name, count_users, traits, profile from segment_profiles "
-        "where run_id = 1 order by segment_id",
+        "select segment_id, name, count_users, traits, figures from segment_profiles "
+        "join segment_figures using (run_id, segment_id) where run_id = 1 order by segment_id",
     )
     assert [r[1] for r in rows] == result.summary["segments"] and sum(r[2] for r in rows) == 150
     assert json.loads(rows[0][3])[0]["sentence"] and json.loads(rows[0][4])["share_users"] > 0

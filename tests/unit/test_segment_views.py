@@ -68,7 +68,7 @@ def test_members_export_leaves_out_users_without_consent(reader):
 
 def test_map_points_use_display_labels(reader):
     points = segment_views.map_points(
-        reader.execute("select segment_id, map_x, map_y from user_segments where run_id = 1").df(),
+        reader.execute("select segment_id, map_x, map_y from segment_map_points where run_id = 1").df(),
         {0: "A", 1: "B", 2: "Other"},
     )
     assert len(points) == 150 and set(points["segment"]) == {"A", "B", "Other"}
