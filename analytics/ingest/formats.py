@@ -21,7 +21,9 @@ class Format:
     ``stage(staging, sources, mapping)`` loads and checks ``sources`` and fills the staged
     canonical tables. ``columns(sources, mapping)`` lists ``(file, source column, canonical
     column)`` for the preview. A format with ``files`` reads a folder (``files(folder)`` lists
-    the files it needs); the others read one file.
+    the files it needs); the others read one file. ``precheck(sources, mapping)`` raises
+    IngestError for problems found without reading the data (a mapping naming missing columns),
+    before even the already-imported check.
     """
 
     name: str
@@ -30,7 +32,7 @@ class Format:
     stage: StageFn
     columns: ColumnsFn
     files: Callable[[Path], list[Path]] | None = None
-    needs_mapping: bool = False
+    precheck: Callable[[Sequence[SourceFile], Any], None] | None = None  # cheap checks run before anything else
 
     @property
     def folder(self) -> bool:

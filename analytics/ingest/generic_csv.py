@@ -28,13 +28,22 @@ ISO_FORMATS = (
 TIME_COLUMNS = ("event_time", "created_at")
 ID_COLUMNS = ("review_id", "user_id", "session_id", "product_id", "order_id")
 LONG_TEXT = ("text",)
+BLANKS = "E' \\t\\r\\n'"  # a cell holding only spaces and line breaks is empty
 
 
-def stage(staging: Staging, sources: Sequence[SourceFile], mapping: Mapping | None) -> None:
+def precheck(sources: Sequence[SourceFile], mapping: Mapping | None) -> None:
+    """A mapping is given and every column it names is in the file's header."""
     source = sources[0]
     if mapping is None:
         raise v.fail(source.name, "a column mapping for a generic CSV (--mapping FILE; see docs/IMPORTING.md)", "none")
-    staging.raise_problems(missing_columns(mapping, csv_header(source), source.name))
+    problems = missing_columns(mapping, csv_header(source), source.name)
+    if problems:
+        raise v.IngestError(problems)
+
+
+def stage(staging: Staging, sources: Sequence[SourceFile], mapping: Mapping | None) -> None:
+    precheck(sources, mapping)
+    source = sources[0]
     raw = staging.csv(source, "raw_csv", required=mapping.source_columns())
     problems = staging.check(raw, checks(staging, mapping)) + _conflicts(staging, raw, mapping)
     staging.raise_problems(problems)
@@ -112,7 +121,7 @@ def _expression(raw: RawTable, mapping: Mapping, name: str) -> str:
         return _literal(mapping.constants[name])
     if name not in mapping.columns:
         return "null::timestamp" if name in TIME_COLUMNS else "null::varchar"
-    cell = f"nullif(trim({queries.identifier(mapping.columns[name], raw.columns)}), '')"
+    cell = f"nullif(trim({queries.identifier(mapping.columns[name], raw.columns)}, {BLANKS}), '')"
     if name in TIME_COLUMNS:
         parsed = (
             f"make_timestamp(cast({cell} as bigint) * 1000000)"
@@ -130,7 +139,7 @@ def _product_expression(raw: RawTable, mapping: Mapping, attribute: str) -> str:
     sources = mapping.products.get(attribute)
     if not sources:
         return "null::varchar"
-    cells = ", ".join(f"nullif(trim({queries.identifier(s, raw.columns)}), '')" for s in sources)
+    cells = ", ".join(f"nullif(trim({queries.identifier(s, raw.columns)}, {BLANKS}), '')" for s in sources)
     if attribute == "category":  # a dotted path like the canonical categories: tops.knits
         return f"nullif(lower(replace(concat_ws('.', {cells}), ' ', '_')), '')"
     return f"nullif(concat_ws(' ', {cells}), '')"
@@ -154,4 +163,4 @@ def columns(sources: Sequence[SourceFile], mapping: Mapping | None) -> list[tupl
     return pairs
 
 
-FORMAT = Format("csv", "any CSV with a column mapping file", None, stage, columns, needs_mapping=True)
+FORMAT = Format("csv", "any CSV with a column mapping file", None, stage, columns, precheck=precheck)

@@ -232,8 +232,10 @@ def _open(staging: Staging, path: Path, format: str | None, mapping: Mapping | N
     if format is not None and FORMATS[format].folder:
         raise fail(path.name, f"the folder that holds the {format} files", "a single file")
     sources = _inspect(staging, [path])
-    name = format or detect.detect_file(sources[0], has_mapping=mapping is not None)
-    return FORMATS[name], sources, format is None
+    fmt = FORMATS[format or detect.detect_file(sources[0], has_mapping=mapping is not None)]
+    if fmt.precheck:
+        fmt.precheck(sources, mapping)
+    return fmt, sources, format is None
 
 
 def _inspect(staging: Staging, paths: list[Path]) -> list[SourceFile]:

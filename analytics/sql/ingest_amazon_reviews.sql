@@ -9,8 +9,8 @@ with
             nullif(trim(reviewerID), '') as user_id,
             trim(asin) as product_id,
             cast(cast(trim(overall) as double) as integer) as rating,
-            nullif(trim(summary), '') as title,
-            nullif(trim(reviewText), '') as text,
+            nullif(trim(summary, E' \t\r\n'), '') as title,
+            nullif(trim(reviewText, E' \t\r\n'), '') as text,
             cast(trim(unixReviewTime) as bigint) as unix_time,
             _line
         from source

@@ -7,8 +7,8 @@ with
             trim(review_id) as review_id,
             trim(order_id) as order_id,
             cast(trim(review_score) as integer) as rating,
-            nullif(trim(review_comment_title), '') as title,
-            nullif(trim(review_comment_message), '') as text,
+            nullif(trim(review_comment_title, E' \t\r\n'), '') as title,
+            nullif(trim(review_comment_message, E' \t\r\n'), '') as text,
             try_strptime(trim(review_creation_date), $time_formats) as created_local
         from raw_olist_reviews
     ),
