@@ -13,7 +13,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from models.settings import Settings, SettingsError, load_settings
+from models.settings import SettingsError, load_settings
 
 COMMANDS = ("demo", "status", "jobs", "import_data")
 

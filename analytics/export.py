@@ -52,9 +52,9 @@ def safe_user_list(df: pd.DataFrame, *, min_group_size: int) -> pd.DataFrame:
     return safe_text(kept)
 
 
-def safe_text(df: pd.DataFrame) -> pd.DataFrame:
-    """Free text PII-masked and spreadsheet formulas neutralised."""
-    return neutralise_formulas(privacy.mask_columns(df))
+def safe_text(df: pd.DataFrame, mask: list[str] | None = None) -> pd.DataFrame:
+    """PII masked in ``mask`` columns (default: every text column) and spreadsheet formulas neutralised."""
+    return neutralise_formulas(privacy.mask_columns(df, mask))
 
 
 def to_bytes(df: pd.DataFrame, fmt: ExportFormat) -> bytes:

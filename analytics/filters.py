@@ -40,5 +40,6 @@ class Filters:
     def previous_period(self) -> Filters:
         """The same-length period just before this one (for period-over-period deltas)."""
         span = timedelta(days=self.days)
-        return Filters(self.start - span, self.end - span, self.categories, self.brands,
-                       self.traffic_sources, self.devices)
+        return Filters(
+            self.start - span, self.end - span, self.categories, self.brands, self.traffic_sources, self.devices
+        )

@@ -133,7 +133,7 @@ def run_job(
         _update(settings, job_id, status="running", started_at=appstate.utc_now())
         try:
             con = warehouse.open_writer(settings)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - recorded on the job and returned
             error = f"cannot open the warehouse {settings.db_path}: {exc}"
             _update(settings, job_id, status="failed", error=error, message=error, finished_at=appstate.utc_now())
             return JobResult(job_id, "failed", {}, error)

@@ -18,7 +18,6 @@ PHONE = re.compile(r"(?<![\w])(?:\+|00)?\d(?:[\s.\-()]{0,3}\d){6,14}(?![\w])")
 CARD = re.compile(r"\b(?:\d[ -]?){12,18}\d\b")
 
 
-
 def mask_pii(text: str | None) -> str | None:
     """Replace emails, payment card numbers and phone numbers in free text with placeholders."""
     if text is None or not isinstance(text, str):

@@ -47,8 +47,12 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     from analytics.demo import build_demo
 
     s = Settings(db_path=tmp_path_factory.mktemp("demo") / "warehouse.duckdb")
-    result = jobs.run_job(s, "demo", lambda ctx: build_demo(ctx, events=20_000, seed=7, replace=False),
-                          params={"events": 20_000, "seed": 7, "replace": False})
+    result = jobs.run_job(
+        s,
+        "demo",
+        lambda ctx: build_demo(ctx, events=20_000, seed=7, replace=False),
+        params={"events": 20_000, "seed": 7, "replace": False},
+    )
     assert result.status == "done", result.error
     return s
 

@@ -42,6 +42,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"error: demo job {result.job_id} {result.status}: {result.error}", file=sys.stderr)
         return 1
     s = result.summary
-    print(f"demo shop built: {s.get('events', 0):,} events, {s.get('users', 0):,} users, "
-          f"{s.get('reviews', 0):,} reviews in {s.get('seconds', 0):.1f}s (job {result.job_id})")
+    print(
+        f"demo shop built: {s.get('events', 0):,} events, {s.get('users', 0):,} users, "
+        f"{s.get('reviews', 0):,} reviews in {s.get('seconds', 0):.1f}s (job {result.job_id})"
+    )
     return 0

@@ -35,8 +35,12 @@ def sidebar_filters() -> None:
             max_value=last,
             key=KEYS["dates"],
         )
-        for name, label in (("category", "Category"), ("brand", "Brand"),
-                            ("traffic_source", "Traffic source"), ("device", "Device")):
+        for name, label in (
+            ("category", "Category"),
+            ("brand", "Brand"),
+            ("traffic_source", "Traffic source"),
+            ("device", "Device"),
+        ):
             values = options.loc[options["filter"] == name, "value"].tolist()
             st.multiselect(label, values, key=KEYS[name], placeholder="All")
 

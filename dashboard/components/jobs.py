@@ -12,8 +12,15 @@ from analytics.access import Actor, require
 from dashboard.components import data
 from dashboard.components.context import actor, settings
 
-STATUS_ICONS = {"queued": "⏳", "waiting": "⏳", "running": "⚙️", "done": "✅",
-                "failed": "❌", "cancelled": "⏹️", "crashed": "💥"}
+STATUS_ICONS = {
+    "queued": "⏳",
+    "waiting": "⏳",
+    "running": "⚙️",
+    "done": "✅",
+    "failed": "❌",
+    "cancelled": "⏹️",
+    "crashed": "💥",
+}
 
 
 def start_job(who: Actor, action: str, kind: str, argv: list[str], params: dict[str, Any]) -> int:
@@ -64,7 +71,19 @@ def _rerun_when_published() -> None:
 
 def job_table(limit: int = 20) -> pd.DataFrame:
     rows = jobs.list_jobs(settings(), limit)
-    table = pd.DataFrame(rows, columns=["job_id", "kind", "status", "actor", "progress_done", "progress_total",
-                                        "message", "created_at", "finished_at"])
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "job_id",
+            "kind",
+            "status",
+            "actor",
+            "progress_done",
+            "progress_total",
+            "message",
+            "created_at",
+            "finished_at",
+        ],
+    )
     table["status"] = table["status"].map(lambda s: f"{STATUS_ICONS.get(s, '')} {s}")
     return table

@@ -25,14 +25,22 @@ def gate(action: str) -> Actor:
     return who
 
 
-def show_table(df: pd.DataFrame, *, users_column: str | None = None, key: str | None = None, **kwargs) -> None:
-    """Show a table with PII masked and groups below the minimum size hidden (and say so)."""
+def show_table(
+    df: pd.DataFrame,
+    *,
+    users_column: str | None = None,
+    key: str | None = None,
+    mask: list[str] | None = None,
+    **kwargs,
+) -> None:
+    """Show a table with PII masked (in ``mask`` columns, default every text column) and groups
+    below the minimum size hidden (and say so)."""
     shown = df
     if users_column is not None:
         shown, hidden = privacy.suppress_small_groups(df, users_column, settings().min_group_size)
         if hidden:
             st.caption(f"{hidden} group(s) with fewer than {settings().min_group_size} users are hidden.")
-    st.dataframe(privacy.mask_columns(shown), hide_index=True, key=key, **kwargs)
+    st.dataframe(privacy.mask_columns(shown, mask), hide_index=True, key=key, **kwargs)
 
 
 def download(
@@ -42,6 +50,7 @@ def download(
     key: str,
     users_column: str | None = None,
     user_list: bool = False,
+    mask: list[str] | None = None,
 ) -> None:
     """CSV and Parquet download buttons for a table, made safe; each download is audited.
 
@@ -59,7 +68,7 @@ def download(
         elif users_column is not None:
             safe = export.safe_breakdown(df, users_column=users_column, min_group_size=limit)
         else:
-            safe = export.safe_text(df)
+            safe = export.safe_text(df, mask)
     except export.ExportRefused as exc:
         st.caption(f"Export unavailable: {exc}.")
         return

@@ -45,7 +45,11 @@ if who.can("build_demo"):
         events = st.number_input("Events", 10_000, 20_000_000, 200_000, step=50_000, key="demo_events")
         seed = st.number_input("Seed", 0, 2**31 - 1, 7, key="demo_seed")
         if st.button("Rebuild demo data", key="demo_rebuild"):
-            job_id = jobs.start_job(who, "build_demo", "demo",
-                                    ["demo", "--events", str(int(events)), "--seed", str(int(seed)), "--replace"],
-                                    {"events": int(events), "seed": int(seed), "replace": True})
+            job_id = jobs.start_job(
+                who,
+                "build_demo",
+                "demo",
+                ["demo", "--events", str(int(events)), "--seed", str(int(seed)), "--replace"],
+                {"events": int(events), "seed": int(seed), "replace": True},
+            )
             st.toast(f"Demo build started (job {job_id}).")

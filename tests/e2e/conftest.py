@@ -19,9 +19,17 @@ from tests.conftest import ROOT
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 # Flags for a headless Chromium on a closed network (no background calls to Google's hosts).
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 @dataclass
@@ -45,8 +53,19 @@ def start_server(db_path: Path, log_dir: Path, extra_env: dict[str, str] | None 
     port = free_port()
     log = log_dir / f"streamlit-{port}.log"
     env = {**os.environ, "MA_DB_PATH": str(db_path), "HF_HUB_OFFLINE": "1", **(extra_env or {})}
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "dashboard/app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+    ]
     with open(log, "wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", process, log)
@@ -75,8 +94,10 @@ def stop_server(server: Server) -> None:
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}; `make browser` installs it "
-                    "(root and apt-get needed), which was not possible on this machine")
+        pytest.skip(
+            f"browser tests need Debian's chromium at {CHROMIUM}; `make browser` installs it "
+            "(root and apt-get needed), which was not possible on this machine"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

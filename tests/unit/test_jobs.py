@@ -54,8 +54,9 @@ def test_failed_job_keeps_committed_batches_and_resumes(settings):
 def test_cancel_stops_at_batch_boundary(settings):
     job_id = jobs.create_job(settings, "insert", {"n": 50}, "test")
     runner = threading.Thread(
-        target=lambda: jobs.run_job(settings, "insert", _insert_batches(50, sleep=0.05), params={"n": 50},
-                                    job_id=job_id)
+        target=lambda: jobs.run_job(
+            settings, "insert", _insert_batches(50, sleep=0.05), params={"n": 50}, job_id=job_id
+        )
     )
     runner.start()
     time.sleep(0.5)
@@ -105,8 +106,9 @@ jobs.run_job(s, "crashy", job, params={"n": 40})
 
 
 def test_sigkill_mid_job_loses_at_most_one_batch_and_resumes(settings):
-    proc = subprocess.Popen([sys.executable, "-c", SCRIPT, str(settings.db_path)], cwd=ROOT,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SCRIPT, str(settings.db_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     for _ in range(10):
         proc.stdout.readline()
     os.kill(proc.pid, signal.SIGKILL)
@@ -117,7 +119,8 @@ def test_sigkill_mid_job_loses_at_most_one_batch_and_resumes(settings):
     warehouse.close_writer(con)
     assert committed >= 10
     assert [j["status"] for j in jobs.list_jobs(settings)] == ["crashed"]
-    subprocess.run([sys.executable, "-c", SCRIPT, str(settings.db_path)], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(settings.db_path)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+    )
     assert _count(settings) == 40
     assert jobs.list_jobs(settings)[0]["status"] == "done"

@@ -68,14 +68,15 @@ def test_suppress_and_merge_small_groups():
 
 
 def test_formulas_are_neutralised_in_csv():
-    df = pd.DataFrame({"name": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "ok"], "n": [1, 2, 3, 4, 5]})
+    df = pd.DataFrame({"name": ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "ok"], "n": [1, 2, 3, 4, 5]})
     csv = export.to_bytes(export.safe_text(df), "csv").decode()
     assert "'=HYPERLINK" in csv and "'@SUM" in csv and "'+1" in csv and "\nok," in csv
 
 
 def test_user_list_export_respects_consent_and_minimum():
-    users = pd.DataFrame({"user_id": [f"u{i}" for i in range(30)],
-                          "marketing_consent": [True] * 19 + [False] * 10 + [None]})
+    users = pd.DataFrame(
+        {"user_id": [f"u{i}" for i in range(30)], "marketing_consent": [True] * 19 + [False] * 10 + [None]}
+    )
     with pytest.raises(export.ExportRefused, match="lists 19 users"):  # 6 of the first 25 declined
         export.safe_user_list(users.iloc[:25], min_group_size=20)
     out = export.safe_user_list(users, min_group_size=20)

@@ -7,8 +7,12 @@ from analytics import jobs, warehouse
 def test_memory_warehouse_has_canonical_tables(con):
     tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     assert {"events", "products", "users", "reviews", "searches", "imports", "schema_migrations"} <= tables
-    columns = {r[0] for r in con.execute("select column_name from information_schema.columns "
-                                         "where table_name = 'events'").fetchall()}
+    columns = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns where table_name = 'events'"
+        ).fetchall()
+    }
     assert {"quantity", "currency", "order_id", "traffic_source", "device", "session_id"} <= columns
 
 

@@ -1,0 +1,79 @@
+"""The house rules, tested: SQL files used and runnable, no streamlit below the dashboard,
+no SQL in pages, every page in the README."""
+
+from __future__ import annotations
+
+import ast
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from analytics import queries
+from dashboard.components.frame import PAGES
+from tests.conftest import ROOT
+
+SQL_FILES = sorted(queries.SQL_DIR.glob("*.sql"))
+PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+# An example value for every bound parameter name used in analytics/sql; a new name needs one.
+PARAM_EXAMPLES: dict[str, object] = {
+    "start": datetime(2026, 1, 1),
+    "end": datetime(2026, 12, 1),
+    "categories": None,
+    "brands": None,
+    "traffic_sources": None,
+    "devices": None,
+}
+
+
+def _python_sources(*folders: str) -> list[Path]:
+    return [p for folder in folders for p in (ROOT / folder).rglob("*.py")]
+
+
+@pytest.mark.parametrize("path", SQL_FILES, ids=[p.stem for p in SQL_FILES])
+def test_sql_file_is_used_by_code(path):
+    code = "\n".join(p.read_text() for p in _python_sources("analytics", "dashboard", "models"))
+    assert f'"{path.stem}"' in code or f"'{path.stem}'" in code, f"{path.name} is not referenced by any code"
+
+
+@pytest.mark.parametrize("path", SQL_FILES, ids=[p.stem for p in SQL_FILES])
+def test_sql_file_runs_on_demo_shop(path, demo_con):
+    names = sorted(set(PARAM.findall(path.read_text())))
+    missing = [n for n in names if n not in PARAM_EXAMPLES]
+    assert not missing, f"add example values for {missing} to PARAM_EXAMPLES"
+    demo_con.execute(queries.sql(path.stem), {n: PARAM_EXAMPLES[n] for n in names}).fetchall()
+
+
+@pytest.mark.parametrize("path", _python_sources("analytics", "models"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_streamlit_below_the_dashboard(path):
+    tree = ast.parse(path.read_text())
+    imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert "streamlit" not in imported
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "dashboard" / "views").glob("*.py")), ids=lambda p: p.stem)
+def test_pages_hold_no_sql(path):
+    text = path.read_text().lower()
+    assert not re.search(r"\bselect\b.+\bfrom\b", text), f"{path.name} contains SQL; put it in analytics/sql"
+
+
+def test_every_listed_page_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    for spec in PAGES:
+        assert f"| {spec.title} |" in readme, f"page {spec.title} is missing from the README's Pages table"
+
+
+def test_every_page_file_is_listed():
+    listed = {spec.file for spec in PAGES}
+    files = {p.name for p in (ROOT / "dashboard" / "views").glob("*.py")}
+    assert files == listed, "a page file is not in frame.PAGES, or a listed page has no file"
+
+
+def test_readme_shows_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    assert "make run" in readme and "make test" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+    requirements = (ROOT / "requirements.txt").read_text()
+    assert re.search(r"^torch>=2\.4,<2\.14$", requirements, re.M)
