@@ -47,7 +47,7 @@ def checks(staging: Staging) -> list[v.Check]:
 def stage(staging: Staging, sources: Sequence[SourceFile], mapping: Any = None) -> None:
     raw = staging.jsonl(sources[0], "raw_amazon", FIELDS)
     staging.raise_problems(staging.check(raw, checks(staging)))
-    staging.insert("reviews", "ingest_amazon_reviews")
+    staging.insert("reviews", "amazon_reviews")
     staging.note("repeated_reviews_folded", raw.rows - staging.count("stage_reviews"))
 
 

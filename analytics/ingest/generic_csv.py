@@ -49,12 +49,12 @@ def stage(staging: Staging, sources: Sequence[SourceFile], mapping: Mapping | No
     staging.raise_problems(problems)
     _project(staging, raw, mapping)
     if mapping.table == "reviews":
-        staging.insert("reviews", "ingest_csv_reviews", {"review_id_prefix": mapping.review_id_prefix})
+        staging.insert("reviews", "csv_reviews", {"review_id_prefix": mapping.review_id_prefix})
         staging.note("repeated_reviews_folded", raw.rows - staging.count("stage_reviews"))
     else:
-        staging.insert("events", "ingest_csv_events")
+        staging.insert("events", "csv_events")
     if mapping.products:
-        staging.insert("products", "ingest_csv_products")
+        staging.insert("products", "csv_products")
 
 
 def checks(staging: Staging, mapping: Mapping) -> list[v.Check]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from analytics import queries
+from analytics.ingest import statements
 from analytics.ingest import validate as v
 from analytics.ingest.formats import Format
 from analytics.ingest.source import SourceFile
@@ -85,10 +85,10 @@ def _stage_lines(staging: Staging, source: SourceFile) -> None:
     raw = staging.csv(source, "raw_online_retail", required=LINE_COLUMNS, optional=LINE_OPTIONAL, aliases=ALIASES)
     staging.raise_problems(staging.check(raw, line_checks(staging)))
     params = {"time_formats": list(TIME_FORMATS)}
-    staging.insert("events", "ingest_online_retail_events", params)
-    staging.insert("products", "ingest_online_retail_products", params)
-    staging.insert("users", "ingest_online_retail_users", params)
-    skipped = queries.one(staging.con, "ingest_online_retail_skipped")
+    staging.insert("events", "online_retail_events", params)
+    staging.insert("products", "online_retail_products", params)
+    staging.insert("users", "online_retail_users", params)
+    skipped = statements.one(staging.con, "online_retail_skipped")
     staging.note("bad_debt_lines_skipped", int(skipped["bad_debt_lines"]))
     staging.note("stock_adjustment_lines_skipped", int(skipped["stock_adjustment_lines"]))
     kept = raw.rows - skipped["bad_debt_lines"] - skipped["stock_adjustment_lines"]
@@ -98,7 +98,7 @@ def _stage_lines(staging: Staging, source: SourceFile) -> None:
 def _stage_invoices(staging: Staging, source: SourceFile) -> None:
     raw = staging.csv(source, "raw_online_retail_invoices", required=INVOICE_COLUMNS)
     staging.raise_problems(staging.check(raw, invoice_checks(staging)))
-    staging.insert("events", "ingest_online_retail_invoice_events", {"date_formats": list(DATE_FORMATS)})
+    staging.insert("events", "online_retail_invoice_events", {"date_formats": list(DATE_FORMATS)})
     staging.note("invoice_totals_without_products", raw.rows)
 
 

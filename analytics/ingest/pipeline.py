@@ -16,9 +16,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from analytics import queries, warehouse
+from analytics import warehouse
 from analytics.access import CLI_ACTOR, Actor, require
-from analytics.ingest import detect, writer
+from analytics.ingest import detect, statements, writer
 from analytics.ingest.formats import Format
 from analytics.ingest.mapping import Mapping, load_mapping
 from analytics.ingest.registry import FORMATS
@@ -128,7 +128,7 @@ def import_file(
     try:
         fmt, sources, detected = _open(staging, Path(path), format, _as_mapping(mapping))
         sha = _fingerprint(sources, Path(path))
-        previous = queries.one(con, "ingest_previous_import", {"file_sha256": sha})
+        previous = statements.one(con, "previous_import", {"file_sha256": sha})
         if previous:
             report(1.0, f"{Path(path).name} was imported before (import {previous['import_id']})")
             return ImportResult(
@@ -138,7 +138,7 @@ def import_file(
         notes = {**_notes(staging, fmt, detected), **_duplicate_events(con)}
         report(STAGE_SHARE, f"writing {Path(path).name}")
         with batch({"file_sha256": sha}) as writer_con:
-            import_id = int(queries.one(writer_con, "ingest_next_import_id")["import_id"])
+            import_id = int(statements.one(writer_con, "next_import_id")["import_id"])
             written, updated = writer.write(writer_con, import_id)
             notes |= _write_notes(staging, written, updated)
             writer.record(
@@ -259,12 +259,12 @@ def _stage(staging: Staging, fmt: Format, sources: list[SourceFile], mapping: Ma
     con = staging.con
     con.execute(
         f"update stage_events set session_id = derived.session_id "
-        f"from ({queries.sql('ingest_derive_sessions')}) as derived where stage_events.rowid = derived.rid"
+        f"from ({statements.sql('derive_sessions')}) as derived where stage_events.rowid = derived.rid"
     )
-    con.execute(queries.sql("ingest_orders_by_session"))
-    staging.insert("orders", "ingest_orders_from_events")
-    staging.insert("users", "ingest_users_from_stage")
-    staging.insert("products", "ingest_products_from_stage")
+    con.execute(statements.sql("orders_by_session"))
+    staging.insert("orders", "orders_from_events")
+    staging.insert("users", "users_from_stage")
+    staging.insert("products", "products_from_stage")
     _assert_unique_keys(con)
     staging.progress(STAGE_SHARE, "checked")
 

@@ -48,8 +48,8 @@ def stage(staging: Staging, sources: Sequence[SourceFile], mapping: Any = None) 
     raw = staging.csv(sources[0], "raw_rees46", required=REQUIRED, optional=OPTIONAL)
     staging.raise_problems(staging.check(raw, checks(staging)))
     params = {"time_formats": list(TIME_FORMATS)}
-    staging.insert("events", "ingest_rees46_events", params)
-    staging.insert("products", "ingest_rees46_products", params)
+    staging.insert("events", "rees46_events", params)
+    staging.insert("products", "rees46_products", params)
 
 
 def columns(sources: Sequence[SourceFile], mapping: Any = None) -> list[tuple[str, str, str]]:

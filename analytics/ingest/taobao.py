@@ -52,8 +52,8 @@ def stage(staging: Staging, sources: Sequence[SourceFile], mapping: Any = None) 
     names = None if has_header(source) else NAMES
     raw = staging.csv(source, "raw_taobao", required=NAMES, names=names)
     staging.raise_problems(staging.check(raw, checks(staging)))
-    staging.insert("events", "ingest_taobao_events")
-    staging.insert("products", "ingest_taobao_products")
+    staging.insert("events", "taobao_events")
+    staging.insert("products", "taobao_products")
 
 
 def columns(sources: Sequence[SourceFile], mapping: Any = None) -> list[tuple[str, str, str]]:

@@ -13,18 +13,18 @@ from typing import Any
 
 import duckdb
 
-from analytics import queries
+from analytics.ingest import statements
 
 # (table, SQL file) in the order they are written.
 APPENDS = (
-    ("products", "ingest_write_products"),
-    ("users", "ingest_write_users"),
-    ("events", "ingest_write_events"),
-    ("orders", "ingest_write_orders"),
-    ("reviews", "ingest_write_reviews"),
-    ("review_orders", "ingest_write_review_orders"),
+    ("products", "write_products"),
+    ("users", "write_users"),
+    ("events", "write_events"),
+    ("orders", "write_orders"),
+    ("reviews", "write_reviews"),
+    ("review_orders", "write_review_orders"),
 )
-FILLS = (("products", "ingest_fill_products"), ("users", "ingest_fill_users"))
+FILLS = (("products", "fill_products"), ("users", "fill_users"))
 
 
 def write(con: duckdb.DuckDBPyConnection, import_id: int) -> tuple[dict[str, int], dict[str, int]]:
@@ -32,8 +32,8 @@ def write(con: duckdb.DuckDBPyConnection, import_id: int) -> tuple[dict[str, int
     appended = {}
     for table, name in APPENDS:
         params = {"import_id": import_id} if table in ("events", "orders", "reviews") else {}
-        appended[table] = _count(con.execute(queries.sql(name), params))
-    updated = {table: _count(con.execute(queries.sql(name))) for table, name in FILLS}
+        appended[table] = _count(con.execute(statements.sql(name), params))
+    updated = {table: _count(con.execute(statements.sql(name))) for table, name in FILLS}
     return appended, updated
 
 
@@ -51,7 +51,7 @@ def record(
 ) -> None:
     """The imports row: what was read from which file (by SHA-256), what was written, who, when."""
     con.execute(
-        queries.sql("ingest_write_import"),
+        statements.sql("write_import"),
         {
             "import_id": import_id,
             "source_format": source_format,

@@ -192,6 +192,11 @@ def good_files() -> None:
     write(GOOD / "reviews_small.toml", REVIEWS_MAPPING)
     write(GOOD / "taobao_small.csv", "\n".join(TAOBAO_ROWS) + "\n")
     write(GOOD / "online_retail_small.csv", UCI_HEADER + "\n" + "\n".join(UCI_ROWS) + "\n")
+    write(
+        GOOD / "online_retail_invoices_small.csv",
+        "InvoiceNo,InvoiceDate,CustomerID,TotalPrice\n"
+        "600001,2011-03-01,14001,25.200000000000003\n600002,2011-03-02,14002,9.9\n",
+    )
     write(GOOD / "amazon_small.jsonl", "\n".join(json.dumps(r) for r in AMAZON) + "\n")
     olist_folder(GOOD / "olist_small")
 
@@ -224,7 +229,7 @@ def bad_rees46() -> None:
     write(BAD / "rees46_utf16.csv", rees46(rows).encode("utf-16"))
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as z:
-        z.writestr("2019-Nov.csv", rees46(rows))
+        z.writestr(zipfile.ZipInfo("2019-Nov.csv", date_time=(2019, 12, 1, 0, 0, 0)), rees46(rows))
     write(BAD / "rees46_zip_renamed.csv", archive.getvalue())
     write(BAD / "rees46_semicolons.csv", rees46([r.replace(",", ";") for r in rows], REES46_HEADER.replace(",", ";")))
     write(BAD / "binary_junk.csv", random.Random(3).randbytes(4096))

@@ -1,5 +1,5 @@
 -- Append staged events that are not already stored. Events are a set: an event identical in every
--- field to one in this file or in the warehouse is stored once (docs/IMPORTING.md, duplicates).
+-- field to one in this file or in the warehouse is stored once (docs/IMPORTING.md, "Duplicates").
 -- Only stored events in the file's time range are compared, so the check stays cheap.
 insert into events by name
 with

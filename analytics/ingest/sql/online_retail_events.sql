@@ -2,7 +2,7 @@
 -- invoice is a credit note, so its lines are refunds. Left out: bad-debt adjustments ('A'
 -- invoices) and stock adjustments (a quantity of 0 or less on an ordinary invoice: no customer,
 -- no price). Lines of one invoice with the same product and unit price are one event with their
--- quantities summed, which keeps every invoice total exact (docs/IMPORTING.md, duplicates).
+-- quantities summed, which keeps every invoice total exact (docs/IMPORTING.md, "Duplicates").
 -- InvoiceDate is UK local time; lines without a CustomerID stay anonymous, one session per invoice.
 with
     source as (select * from raw_online_retail),
