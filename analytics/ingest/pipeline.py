@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from analytics import warehouse
+from analytics import queries, warehouse
 from analytics.access import CLI_ACTOR, Actor, require
 from analytics.ingest import detect, statements, writer
 from analytics.ingest.formats import Format
@@ -128,7 +128,7 @@ def import_file(
     try:
         fmt, sources, detected = _open(staging, Path(path), format, _as_mapping(mapping))
         sha = _fingerprint(sources, Path(path))
-        previous = statements.one(con, "previous_import", {"file_sha256": sha})
+        previous = queries.one(con, "import_by_sha256", {"file_sha256": sha})
         if previous:
             report(1.0, f"{Path(path).name} was imported before (import {previous['import_id']})")
             return ImportResult(

@@ -1,4 +1,4 @@
--- The earlier import of a file with this SHA-256, if any (the same file twice changes nothing).
+-- The import that already loaded a file with this SHA-256, if any (the upload preview says so).
 with
     imports as (select * from imports),
     final as (
