@@ -257,10 +257,15 @@ def _stage(staging: Staging, fmt: Format, sources: list[SourceFile], mapping: Ma
     staging.progress(INSPECT_SHARE, f"checking the values of {fmt.name} data")
     fmt.stage(staging, sources, mapping)
     con = staging.con
-    con.execute(
-        f"update stage_events set session_id = derived.session_id "
-        f"from ({statements.sql('derive_sessions')}) as derived where stage_events.rowid = derived.rid"
+    con.execute(f"create or replace temp table ingest_sessions as {statements.sql('derive_sessions')}")
+    staging.note(
+        "sessions_derived_with_30_minute_gaps", staging.count("(select distinct session_id from ingest_sessions)")
     )
+    con.execute(
+        "update stage_events set session_id = s.session_id from ingest_sessions s where stage_events.rowid = s.rid"
+    )
+    unordered = "(select distinct session_id from stage_events where event_type = 'purchase' and order_id is null)"
+    staging.note("orders_formed_from_sessions", staging.count(unordered, "session_id is not null"))
     con.execute(statements.sql("orders_by_session"))
     staging.insert("orders", "orders_from_events")
     staging.insert("users", "users_from_stage")

@@ -35,6 +35,8 @@ FORMAT_LABELS = {
 }
 FILE_TYPES = ["csv", "gz", "jsonl", "json"]
 JOB_KEY = "upload_job_id"
+FREE_TEXT = ("title", "text", "query")
+SAMPLE_ORDER = ("events", "reviews", "orders", "products", "users", "review_orders")
 
 
 @dataclass(frozen=True)
@@ -111,22 +113,25 @@ def _show_preview(preview: Preview) -> None:
     st.write(f"Format: **{FORMAT_LABELS.get(preview.format or '', 'unknown')}** ({how}).")
     if not preview.columns.empty:
         st.caption("How the file's columns map onto the warehouse.")
-        trust.show_table(preview.columns, key="upload_columns")
+        trust.show_table(preview.columns, key="upload_columns", mask=[])  # column names, no personal data
     if not preview.ok:
         st.error("The file cannot be imported; nothing was written. Fix the problem below and upload it again.")
         st.code(preview.error, language=None, wrap_lines=True)
         return
     counts = ", ".join(f"{n:,} {table.replace('_', ' ')}" for table, n in preview.counts.items() if n)
     st.success(f"Checks passed: {preview.rows_read:,} rows read; the import would add up to {counts}.")
-    if preview.notes:
+    notes = _notes_table(preview.notes)
+    if not notes.empty:
         st.caption("What the import does on purpose (docs/IMPORTING.md).")
-        trust.show_table(_notes_table(preview.notes), key="upload_notes")
-    if preview.samples:
+        trust.show_table(notes, key="upload_notes", mask=[])
+    samples = sorted(preview.samples.items(), key=lambda item: SAMPLE_ORDER.index(item[0]))
+    if samples:
         st.caption("The first rows as they would be stored.")
-        tabs = st.tabs([table.replace("_", " ").capitalize() for table in preview.samples])
-        for tab, (table, sample) in zip(tabs, preview.samples.items(), strict=True):
+        tabs = st.tabs([table.replace("_", " ").capitalize() for table, _ in samples])
+        for tab, (table, sample) in zip(tabs, samples, strict=True):
             with tab:
-                trust.show_table(sample, key=f"upload_sample_{table}")
+                # Free text is masked; ids and codes are not (digit runs in them are not phone numbers).
+                trust.show_table(sample, key=f"upload_sample_{table}", mask=[c for c in FREE_TEXT if c in sample])
 
 
 def _notes_table(notes: dict) -> pd.DataFrame:

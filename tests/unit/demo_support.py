@@ -28,9 +28,7 @@ class FakeContext:
     process killed mid-transaction; ``checkpoints`` holds what a real runner would have saved.
     """
 
-    def __init__(
-        self, con: duckdb.DuckDBPyConnection, resume_state: dict | None = None, crash_in_batch: int = 0
-    ):
+    def __init__(self, con: duckdb.DuckDBPyConnection, resume_state: dict | None = None, crash_in_batch: int = 0):
         self.con = con
         self.resume_state = resume_state
         self.crash_in_batch = crash_in_batch

@@ -171,9 +171,7 @@ def test_disappointed_customers_refund_and_complain_more(shop):
     others = [v for k, v in rows.items() if k not in ("disappointed_churner", "fashion_lover")]
     assert rows["disappointed_churner"] > 2 * max(others)
     stars = dict(
-        shop.execute(
-            "select demo_type, avg(rating) from reviews join users using (user_id) group by 1"
-        ).fetchall()
+        shop.execute("select demo_type, avg(rating) from reviews join users using (user_id) group by 1").fetchall()
     )
     assert stars["disappointed_churner"] < stars["loyal_premium"] - 1.0
 
@@ -216,10 +214,7 @@ def test_bargain_hunters_respond_to_the_sale_most(shop):
 
 def test_weekly_and_daily_rhythm(shop):
     by_hour = [
-        r[1]
-        for r in shop.execute(
-            "select hour(event_time), count(*) from events group by 1 order by 1"
-        ).fetchall()
+        r[1] for r in shop.execute("select hour(event_time), count(*) from events group by 1 order by 1").fetchall()
     ]
     assert max(by_hour) > 3 * min(by_hour)
     weekend, weekday = one(
@@ -233,21 +228,16 @@ def test_weekly_and_daily_rhythm(shop):
 def test_catalog_tree_brands_and_prices(shop):
     tops, leaves, _ = one(
         shop,
-        "select count(distinct split_part(category, '.', 1)), count(distinct category), count(*) "
-        "from products",
+        "select count(distinct split_part(category, '.', 1)), count(distinct category), count(*) from products",
     )
     assert tops == len(TOPS) and 30 <= leaves <= 60
-    assert (
-        one(shop, "select count(*) from products where price <= 0 or title is null or brand is null")[0] == 0
-    )
+    assert one(shop, "select count(*) from products where price <= 0 or title is null or brand is null")[0] == 0
     assert one(shop, "select count(*) - count(distinct product_id) from products")[0] == 0
     phones, notebooks = (
         one(shop, f"select median(price) from products where category = '{c}'")[0]
         for c in ("electronics.smartphone", "computers.notebook")
     )
-    cases = one(
-        shop, "select median(price) from products where category = 'electronics.accessories.phone_case'"
-    )[0]
+    cases = one(shop, "select median(price) from products where category = 'electronics.accessories.phone_case'")[0]
     assert cases < phones < notebooks
     assert one(shop, "select count(*) from events e anti join products p using (product_id)")[0] == 0
 
@@ -304,9 +294,7 @@ def test_reviews_follow_purchases(shop):
 
 
 def test_ratings_skew_positive_with_a_real_negative_tail(shop):
-    shares = dict(
-        shop.execute("select rating, count(*) / sum(count(*)) over () from reviews group by 1").fetchall()
-    )
+    shares = dict(shop.execute("select rating, count(*) / sum(count(*)) over () from reviews group by 1").fetchall())
     assert set(shares) == {1, 2, 3, 4, 5}
     assert shares[5] == max(shares.values()) and shares[5] > 0.4
     assert 0.05 <= shares[1] <= 0.2
@@ -316,14 +304,10 @@ def test_ratings_skew_positive_with_a_real_negative_tail(shop):
 def test_review_text_matches_its_rating_mostly(shop):
     rows = shop.execute("select rating, text from reviews").fetchall()
     praise = re.compile(r"love it|worth every penny|excellent|works perfectly|spot on|helpful|very happy")
-    complaint = re.compile(
-        r"broke|disappointed|not worth|never answered|damaged|flimsy|overpriced|late|avoid"
-    )
+    complaint = re.compile(r"broke|disappointed|not worth|never answered|damaged|flimsy|overpriced|late|avoid")
     good = [t for r, t in rows if r == 5]
     bad = [t for r, t in rows if r == 1]
-    assert sum(bool(praise.search(t.lower())) for t in good) > 3 * sum(
-        bool(praise.search(t.lower())) for t in bad
-    )
+    assert sum(bool(praise.search(t.lower())) for t in good) > 3 * sum(bool(praise.search(t.lower())) for t in bad)
     assert sum(bool(complaint.search(t.lower())) for t in bad) > 3 * sum(
         bool(complaint.search(t.lower())) for t in good
     ) * len(bad) / len(good)

@@ -67,9 +67,7 @@ def test_events_per_user_planning_figure_matches_the_generator():
 
 def test_median_user_has_enough_events_to_show_their_type():
     con, _ = build_memory(20_000, seed=7)
-    median = con.execute(
-        "select median(n) from (select count(*) as n from events group by user_id)"
-    ).fetchone()[0]
+    median = con.execute("select median(n) from (select count(*) as n from events group by user_id)").fetchone()[0]
     assert median >= 10
 
 

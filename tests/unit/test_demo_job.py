@@ -89,15 +89,10 @@ def test_refuses_when_only_products_exist():
 
 def test_replace_clears_every_canonical_table_first():
     con = warehouse.connect_memory()
-    con.execute(
-        "insert into imports values (41, 'csv', 'old.csv', 'abc', 1, 1, timestamp '2025-01-01', 'cli', null)"
-    )
+    con.execute("insert into imports values (41, 'csv', 'old.csv', 'abc', 1, 1, timestamp '2025-01-01', 'cli', null)")
     con.execute("insert into products values ('x1', 'Thing', 'home.decor.lamp', 'Acme', 9.99)")
     con.execute("insert into users values ('someone', timestamp '2025-01-01', 'US', true, null)")
-    con.execute(
-        "insert into events (event_time, event_type, user_id, import_id) "
-        "values (now(), 'view', 'someone', 41)"
-    )
+    con.execute("insert into events (event_time, event_type, user_id, import_id) values (now(), 'view', 'someone', 41)")
     con.execute("insert into searches values ('someone', 's', 'lamp', now(), 41)")
     con.execute("insert into reviews (review_id, rating) values ('old', 5)")
     build_demo(FakeContext(con), events=15_000, seed=1, replace=True)

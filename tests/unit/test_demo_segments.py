@@ -32,9 +32,7 @@ def test_every_type_is_present_with_enough_users(features):
 
 def test_kmeans_on_standardised_features_recovers_the_types(features):
     values, labels = features
-    clusters = KMeans(n_clusters=6, n_init=10, random_state=0).fit_predict(
-        StandardScaler().fit_transform(values)
-    )
+    clusters = KMeans(n_clusters=6, n_init=10, random_state=0).fit_predict(StandardScaler().fit_transform(values))
     ari = adjusted_rand_score(labels, clusters)
     print(f"ARI {ari:.3f} on {len(labels)} users")
     assert ari >= 0.6

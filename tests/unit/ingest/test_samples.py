@@ -86,6 +86,12 @@ def test_taobao_maps_behaviours_derives_sessions_and_keeps_out_of_range_times():
     }
     assert scalar(con, "select count(*) from users") == 43
     assert scalar(con, "select count(*) from events where session_id is null") == 0
+    assert (
+        result.notes["sessions_derived_with_30_minute_gaps"]
+        == scalar(con, "select count(distinct session_id) from events")
+        == 722
+    )
+    assert result.notes["orders_formed_from_sessions"] == scalar(con, "select count(*) from orders") == 62
     outside = "select count(*) from events where event_time < '2017-11-25' or event_time >= '2017-12-04'"
     assert scalar(con, outside) == 53
     assert scalar(con, "select min(event_time) from events") == datetime(2017, 9, 11, 8, 16, 39)
