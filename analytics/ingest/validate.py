@@ -190,7 +190,7 @@ def unix_seconds(column: str, latest: datetime) -> Check:
     low, high = _epoch(EARLIEST), _epoch(latest)
     return Check(
         column,
-        f"a Unix time in seconds between {low} ({EARLIEST:%Y-%m-%d}) and {high} ({latest:%Y-%m-%d})",
+        f"a Unix time in seconds (not milliseconds) between {low} ({EARLIEST:%Y-%m-%d}) and {high} ({latest:%Y-%m-%d})",
         "{v} is not null and coalesce(try_cast({v} as bigint) not between $lo and $hi, true)",
         {"lo": low, "hi": high},
     )
