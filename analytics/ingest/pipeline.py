@@ -140,7 +140,7 @@ def import_file(
         with batch({"file_sha256": sha}) as writer_con:
             import_id = int(statements.one(writer_con, "next_import_id")["import_id"])
             written, updated = writer.write(writer_con, import_id)
-            notes |= _write_notes(staging, written, updated)
+            notes |= _write_notes(staging, _distinct_events(staging, notes), written, updated)
             writer.record(
                 writer_con,
                 import_id=import_id,
@@ -290,6 +290,10 @@ def _duplicate_events(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {"duplicate_events_in_file": int(row[0])} if row[0] else {}
 
 
+def _distinct_events(staging: Staging, notes: dict[str, Any]) -> int:
+    return staging.count("stage_events") - notes.get("duplicate_events_in_file", 0)
+
+
 def _notes(staging: Staging, fmt: Format, detected: bool) -> dict[str, Any]:
     notes = {"detected_format": detected, **staging.notes}
     if fmt.currency:
@@ -297,8 +301,9 @@ def _notes(staging: Staging, fmt: Format, detected: bool) -> dict[str, Any]:
     return notes
 
 
-def _write_notes(staging: Staging, written: dict[str, int], updated: dict[str, int]) -> dict[str, Any]:
-    distinct_events = staging.count("(select distinct * from stage_events)")
+def _write_notes(
+    staging: Staging, distinct_events: int, written: dict[str, int], updated: dict[str, int]
+) -> dict[str, Any]:
     notes = {
         "events_already_stored": distinct_events - written["events"],
         "reviews_already_stored": staging.count("stage_reviews") - written["reviews"],

@@ -24,7 +24,7 @@ FOUND_CHARS = 60
 # Spreadsheet formulas that run code or fetch URLs when a cell is opened: a function call
 # (=HYPERLINK(, @SUM(, +cmd(...) or a DDE link (=cmd|' /C calc'!A0). Plain text that merely
 # starts with "-" or "=)" is not refused.
-FORMULA_PATTERN = r"^\s*[=+\-@]\s*([A-Za-z_][A-Za-z0-9_.]*\(|[A-Za-z]+\|)"
+FORMULA_PATTERN = r"^\s*[=+\-@]\s*(?:[A-Za-z_][A-Za-z0-9_.]*\(|[A-Za-z]+\|)"
 
 # Sizes of one cell, in characters. A larger cell is nearly always an unclosed quote that
 # swallowed the rest of the file, or a pasted blob (an image, a log) rather than data.
