@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from analytics.ingest import import_file
 
@@ -36,8 +35,3 @@ def fill(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     import_file(con, GOOD / "reviews_small.csv", "csv", GOOD / "reviews_small.toml")
     import_file(con, GOOD / "olist_small")
     return con
-
-
-@pytest.fixture
-def filled(con):
-    return fill(con)
