@@ -18,6 +18,7 @@ HELP = "import a file (or an Olist folder): checked first, written in one transa
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """PATH, --format, --mapping, --check, --json and the job options."""
     parser.add_argument("path", help="a CSV/JSON-lines file (.gz or not), or a folder of Olist CSV files")
     parser.add_argument("--format", choices=sorted(FORMATS), help="default: detected from the file's content")
     parser.add_argument("--mapping", metavar="FILE", help="column mapping for --format csv (see docs/IMPORTING.md)")
@@ -27,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Check the arguments, then preview (--check) or import as a job; 2 for bad input."""
     path = Path(args.path).expanduser().resolve()
     if not path.exists():
         raise CliError(f"{args.path} does not exist")

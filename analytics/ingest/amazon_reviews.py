@@ -28,11 +28,13 @@ COLUMNS = [
 
 
 def looks_like(head: str) -> bool:
+    """True when the text starts with a JSON object naming 'asin' and 'overall'."""
     first = head.lstrip()[:4000]
     return first.startswith("{") and '"asin"' in first and '"overall"' in first
 
 
 def checks(staging: Staging) -> list[v.Check]:
+    """The value checks of this format's columns (tomorrow is the latest acceptable time)."""
     return [
         *(v.required(c) for c in REQUIRED),
         v.rating("overall"),
@@ -45,6 +47,8 @@ def checks(staging: Staging) -> list[v.Check]:
 
 
 def stage(staging: Staging, sources: Sequence[SourceFile], mapping: Any = None) -> None:
+    """Load the JSON lines, check them, then stage reviews (review_id derived, user_id, product_id,
+    rating, title, text, created_at, language='en'); users and products follow from them."""
     raw = staging.jsonl(sources[0], "raw_amazon", FIELDS)
     staging.raise_problems(staging.check(raw, checks(staging)))
     staging.insert("reviews", "amazon_reviews")
@@ -52,6 +56,7 @@ def stage(staging: Staging, sources: Sequence[SourceFile], mapping: Any = None) 
 
 
 def columns(sources: Sequence[SourceFile], mapping: Any = None) -> list[tuple[str, str, str]]:
+    """(file, source column, canonical column) rows for the preview's mapping table."""
     return [(sources[0].name, source, target) for source, target in COLUMNS]
 
 

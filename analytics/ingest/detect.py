@@ -13,6 +13,7 @@ FORMAT_NAMES = "rees46, taobao, olist, online_retail, amazon_reviews, csv"
 
 
 def detect_folder(folder: Path) -> str:
+    """A folder is an Olist export when it holds olist_orders_dataset.csv[.gz]; otherwise IngestError."""
     if any((folder / f"{olist.FILES['orders']}{suffix}").is_file() for suffix in (".csv", ".csv.gz")):
         return "olist"
     raise fail(

@@ -36,4 +36,5 @@ class Format:
 
     @property
     def folder(self) -> bool:
+        """True for formats that read a folder of files."""
         return self.files is not None

@@ -42,6 +42,8 @@ def precheck(sources: Sequence[SourceFile], mapping: Mapping | None) -> None:
 
 
 def stage(staging: Staging, sources: Sequence[SourceFile], mapping: Mapping | None) -> None:
+    """Check the mapping against the file, the values of every mapped column and repeated keys,
+    then stage reviews or events (and products when the mapping names product attributes)."""
     precheck(sources, mapping)
     source = sources[0]
     raw = staging.csv(source, "raw_csv", required=mapping.source_columns())
@@ -151,6 +153,7 @@ def _literal(text: str) -> str:
 
 
 def columns(sources: Sequence[SourceFile], mapping: Mapping | None) -> list[tuple[str, str, str]]:
+    """(file, source column, canonical column) rows for the preview's mapping table."""
     if mapping is None:
         return []
     name = sources[0].name

@@ -92,6 +92,8 @@ def _find(folder: Path, stem: str) -> Path | None:
 
 
 def stage(staging: Staging, sources: Sequence[SourceFile], mapping: Any = None) -> None:
+    """Load all files, check each and their keys against each other, then stage orders, users, products,
+    purchase and refund events, reviews and review_orders (see docs/IMPORTING.md)."""
     raw = _load(staging, sources)
     problems = []
     for key, table in raw.items():
@@ -207,6 +209,7 @@ def _consistency(staging: Staging, raw: dict[str, RawTable]) -> list[v.Problem]:
 
 
 def columns(sources: Sequence[SourceFile], mapping: Any = None) -> list[tuple[str, str, str]]:
+    """(file, source column, canonical column) rows for the preview's mapping table."""
     return [(FILES[key] + ".csv", source, target) for key, source, target in MAP]
 
 

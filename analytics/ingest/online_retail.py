@@ -42,10 +42,12 @@ INVOICE_MAP = [
 
 
 def is_invoice_totals(source: SourceFile) -> bool:
+    """True for the aggregated invoice table (TotalPrice, no StockCode), False for invoice lines."""
     return "TotalPrice" in csv_header(source) and "StockCode" not in csv_header(source)
 
 
 def line_checks(staging: Staging) -> list[v.Check]:
+    """The value checks of invoice lines; negative prices are allowed only on bad-debt ('A') invoices."""
     return [
         *(v.required(c) for c in ("InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice")),
         v.integer("Quantity"),
@@ -64,6 +66,7 @@ def line_checks(staging: Staging) -> list[v.Check]:
 
 
 def invoice_checks(staging: Staging) -> list[v.Check]:
+    """The value checks of invoice totals."""
     return [
         *(v.required(c) for c in INVOICE_COLUMNS),
         v.timestamp("InvoiceDate", DATE_FORMATS, "2010-12-01", staging.latest),
@@ -75,6 +78,8 @@ def invoice_checks(staging: Staging) -> list[v.Check]:
 
 
 def stage(staging: Staging, sources: Sequence[SourceFile], mapping: Any = None) -> None:
+    """Stage invoice lines (events, products, users with country) or invoice totals (one purchase
+    event per invoice), depending on the file's header."""
     if is_invoice_totals(sources[0]):
         _stage_invoices(staging, sources[0])
     else:
@@ -103,6 +108,7 @@ def _stage_invoices(staging: Staging, source: SourceFile) -> None:
 
 
 def columns(sources: Sequence[SourceFile], mapping: Any = None) -> list[tuple[str, str, str]]:
+    """(file, source column, canonical column) rows for the preview's mapping table."""
     pairs = INVOICE_MAP if is_invoice_totals(sources[0]) else LINE_MAP
     return [(sources[0].name, source, target) for source, target in pairs]
 

@@ -48,6 +48,7 @@ class ImportResult:
 
     @property
     def rows_written(self) -> int:
+        """Rows appended to all tables together."""
         return sum(self.written.values())
 
     def summary(self) -> dict[str, Any]:
@@ -98,6 +99,7 @@ class Preview:
 
     @property
     def ok(self) -> bool:
+        """True when the file passed every check."""
         return self.error is None
 
 

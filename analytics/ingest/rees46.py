@@ -33,6 +33,7 @@ COLUMNS = [
 
 
 def checks(staging: Staging) -> list[v.Check]:
+    """The value checks of this format's columns (tomorrow is the latest acceptable time)."""
     return [
         *(v.required(c) for c in ("event_time", "event_type", "product_id", "user_id")),
         v.timestamp("event_time", TIME_FORMATS, "2019-10-01 00:00:00 UTC", staging.latest),
@@ -45,6 +46,8 @@ def checks(staging: Staging) -> list[v.Check]:
 
 
 def stage(staging: Staging, sources: Sequence[SourceFile], mapping: Any = None) -> None:
+    """Load and check the file, then stage events (event_time, event_type, user_id, session_id, product_id,
+    quantity, price, currency='USD', order_id) and products (product_id, category, brand, price)."""
     raw = staging.csv(sources[0], "raw_rees46", required=REQUIRED, optional=OPTIONAL)
     staging.raise_problems(staging.check(raw, checks(staging)))
     params = {"time_formats": list(TIME_FORMATS)}
@@ -53,6 +56,7 @@ def stage(staging: Staging, sources: Sequence[SourceFile], mapping: Any = None) 
 
 
 def columns(sources: Sequence[SourceFile], mapping: Any = None) -> list[tuple[str, str, str]]:
+    """(file, source column, canonical column) rows for the preview's mapping table."""
     return [(sources[0].name, source, target) for source, target in COLUMNS]
 
 

@@ -56,6 +56,7 @@ class RawTable:
     line_of: Callable[[int], int] = field(repr=False)  # 1-based data row -> line in the file
 
     def has(self, column: str) -> bool:
+        """True when the raw table has this column."""
         return column in self.columns
 
 
@@ -99,6 +100,7 @@ class Staging:
         return self._loaded(raw)
 
     def jsonl(self, source: SourceFile, table: str, fields: Sequence[str]) -> RawTable:
+        """Load a JSON-lines file (one VARCHAR column per field plus _line)."""
         return self._loaded(load_json_lines(self.con, source, table, fields))
 
     def _loaded(self, raw: RawTable) -> RawTable:
@@ -115,6 +117,7 @@ class Staging:
 
     @staticmethod
     def raise_problems(problems: Sequence[Problem]) -> None:
+        """Raise IngestError when there is any problem (all of them in one message)."""
         if problems:
             raise IngestError(problems)
 

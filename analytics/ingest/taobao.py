@@ -28,6 +28,7 @@ COLUMNS = [
 
 
 def has_header(source: SourceFile) -> bool:
+    """True when the first line is the column names (the original file has none)."""
     first = next(csv.reader(io.StringIO(source.head.split("\n", 1)[0])), [])
     return [c.strip().lower() for c in first] == list(NAMES)
 
@@ -39,6 +40,7 @@ def looks_like(source: SourceFile) -> bool:
 
 
 def checks(staging: Staging) -> list[v.Check]:
+    """The value checks of this format's columns (tomorrow is the latest acceptable time)."""
     return [
         *(v.required(c) for c in NAMES),
         v.one_of("behavior_type", BEHAVIOURS),
@@ -48,6 +50,8 @@ def checks(staging: Staging) -> list[v.Check]:
 
 
 def stage(staging: Staging, sources: Sequence[SourceFile], mapping: Any = None) -> None:
+    """Load and check the file (header or not), then stage events (pv/cart/fav/buy as view/cart/wishlist/
+    purchase; no price or session yet) and products (product_id, category = the numeric category id)."""
     source = sources[0]
     names = None if has_header(source) else NAMES
     raw = staging.csv(source, "raw_taobao", required=NAMES, names=names)
@@ -57,6 +61,7 @@ def stage(staging: Staging, sources: Sequence[SourceFile], mapping: Any = None) 
 
 
 def columns(sources: Sequence[SourceFile], mapping: Any = None) -> list[tuple[str, str, str]]:
+    """(file, source column, canonical column) rows for the preview's mapping table."""
     return [(sources[0].name, source, target) for source, target in COLUMNS]
 
 

@@ -118,10 +118,12 @@ class Check:
 
 
 def required(column: str) -> Check:
+    """Every row has a value in ``column``."""
     return Check(column, "a value", "{v} is null")
 
 
 def integer(column: str, low: int | None = None, high: int | None = None) -> Check:
+    """A whole number, optionally within ``low``..``high``."""
     if low is not None and high is not None:
         return Check(
             column,
@@ -158,6 +160,7 @@ def whole_id(column: str) -> Check:
 
 
 def number(column: str) -> Check:
+    """A finite number."""
     return Check(
         column,
         "a number with a decimal point (like 35.79)",
@@ -166,10 +169,12 @@ def number(column: str) -> Check:
 
 
 def non_negative(column: str, what: str = "a price") -> Check:
+    """A number of 0 or more (non-numbers are left to ``number``)."""
     return Check(column, f"{what} of 0 or more", "{v} is not null and try_cast({v} as double) < 0")
 
 
 def one_of(column: str, values: Sequence[str]) -> Check:
+    """One of the listed values, exactly."""
     listed = ", ".join(values)
     return Check(
         column, f"one of {listed}", "{v} is not null and not list_contains($values, {v})", {"values": list(values)}
@@ -187,6 +192,7 @@ def timestamp(column: str, formats: Sequence[str], example: str, latest: datetim
 
 
 def unix_seconds(column: str, latest: datetime) -> Check:
+    """Unix seconds between 1995 and ``latest`` (milliseconds are refused)."""
     low, high = _epoch(EARLIEST), _epoch(latest)
     return Check(
         column,
@@ -201,10 +207,12 @@ def _epoch(moment: datetime) -> int:
 
 
 def max_chars(column: str, limit: int) -> Check:
+    """At most ``limit`` characters."""
     return Check(column, f"at most {limit:,} characters", "length({v}) > $limit", {"limit": limit})
 
 
 def no_formula(column: str) -> Check:
+    """No spreadsheet formula (FORMULA_PATTERN)."""
     return Check(
         column,
         "plain text, not a spreadsheet formula (formula cells run code when the data is opened in a spreadsheet)",
