@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from models.settings import SettingsError, load_settings
 
-COMMANDS = ("demo", "status", "jobs")
+COMMANDS = ("demo", "status", "jobs", "import_data")
 
 
 class CliError(Exception):

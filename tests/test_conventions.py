@@ -24,6 +24,7 @@ PARAM_EXAMPLES: dict[str, object] = {
     "brands": None,
     "traffic_sources": None,
     "devices": None,
+    "file_sha256": "0" * 64,
 }
 
 
