@@ -24,6 +24,20 @@ PARAM_EXAMPLES: dict[str, object] = {
     "brands": None,
     "traffic_sources": None,
     "devices": None,
+    "file_sha256": "0" * 64,
+    # conversion analytics (trends, funnels, cohorts, RFM)
+    "prev_start": datetime(2025, 12, 1),
+    "bucket_days": 7,
+    "across_sessions": False,
+    "window_s": 7 * 86_400.0,
+    "any_order": False,
+    "cart_optional": True,
+    "breakdown": ["device"],
+    "step": "cart",
+    "not_step": "purchase",
+    "grain": "week",
+    "cohorts": 12,
+    "currency": "USD",
 }
 
 
