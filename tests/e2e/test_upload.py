@@ -8,8 +8,9 @@ import sys
 
 import pytest
 
+from dashboard.components.frame import PAGES
 from tests.conftest import ROOT, shared_sample
-from tests.e2e.conftest import screenshot, start_server, stop_server, wait_for_app
+from tests.e2e.conftest import page_url, screenshot, start_server, stop_server, wait_for_app
 from tests.unit.ingest.conftest import GOOD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -32,7 +33,7 @@ def test_upload_preview_and_import_of_a_real_sample(tmp_path, page):
     )
     server = start_server(db, tmp_path)
     try:
-        page.goto(server.url)  # the Data page is the default page; /data shows "Page not found" first
+        page.goto(page_url(server.url, next(spec for spec in PAGES if spec.title == "Data")))
         wait_for_app(page)
         assert _events_shown(page) == 6
         page.get_by_test_id("stExpander").filter(has_text="Import your own data").get_by_text(
