@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from models.settings import Settings, SettingsError, load_settings
 
-COMMANDS = ("demo", "status", "jobs")
+COMMANDS = ("demo", "status", "jobs", "sentiment", "train_sentiment")
 
 
 class CliError(Exception):
