@@ -29,7 +29,7 @@ def train_on_ratings(ctx: JobContext, out: Path, config: TrainingConfig) -> dict
             {
                 "model": report.out_dir,
                 "base": report.base_model,
-                "at": report.trained_at.replace("+00:00", ""),
+                "at": report.trained_at,
                 "train": report.count_train,
                 "holdout": report.count_holdout,
                 "metrics": json.dumps(report.metrics),

@@ -87,7 +87,9 @@ def train_on(settings: Settings, source: str, out: Path, epochs: float) -> Path:
                 ctx.con.execute("insert into reviews by name select * from incoming")
             return {"reviews": len(rows)}
 
-        jobs.run_job(tmp_settings, "load_sample", insert, params={"source": source})
+        loaded = jobs.run_job(tmp_settings, "load_sample", insert, params={"source": source})
+        if loaded.status != "done":
+            raise SystemExit(f"could not load {source} into a warehouse: {loaded.error}")
         argv = ["--db", str(db), "train-sentiment", "--out", str(out), "--epochs", str(epochs)]
         print("$ python -m analytics " + " ".join(argv), flush=True)
         if cli_main(argv) != 0:

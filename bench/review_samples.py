@@ -36,7 +36,9 @@ _SQL = {
         ),
         final as (
             select 'amazon_fashion' as source,
-                reviewerID || '-' || asin || '-' || unixReviewTime as review_id,
+                -- a reviewer can write two different reviews of a product at the same second
+                reviewerID || '-' || asin || '-' || unixReviewTime || '-'
+                    || left(md5(coalesce(summary, '') || '|' || coalesce(reviewText, '')), 6) as review_id,
                 reviewerID as user_id, asin as product_id, 'fashion' as category,
                 cast(overall as integer) as rating, summary as title, reviewText as text,
                 to_timestamp(unixReviewTime)::timestamp as created_at

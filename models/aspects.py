@@ -12,6 +12,9 @@ setting::
     [aspects.delivery]
     examples = ["The parcel arrived two days late.", "Shipping was fast."]
     threshold = 0.5          # optional, default DEFAULT_THRESHOLD
+
+    [aspects.other]          # optional: sentences about none of the aspects (see OTHER)
+    examples = ["I love the colour.", "Great shoes."]
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from models.registry import resolve_model
 from models.sentiment import SentimentScorer, label_for
 from models.settings import Settings
 
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.4
 
 DEFAULT_ASPECTS: dict[str, dict[str, Any]] = {
     "delivery": {
@@ -40,6 +43,7 @@ DEFAULT_ASPECTS: dict[str, dict[str, Any]] = {
             "It was delivered on time.",
             "I never received my order.",
             "Fast delivery.",
+            "It took weeks to arrive.",
         ],
     },
     "price_value": {
@@ -49,6 +53,7 @@ DEFAULT_ASPECTS: dict[str, dict[str, Any]] = {
             "The price was very reasonable.",
             "Not worth the price.",
             "I bought it on sale, a bargain.",
+            "Overpriced.",
         ],
     },
     "quality": {
@@ -56,8 +61,11 @@ DEFAULT_ASPECTS: dict[str, dict[str, Any]] = {
             "The material is high quality and well made.",
             "It fell apart after one wash.",
             "Cheap fabric and poor stitching.",
-            "The shoes are durable and held up well.",
+            "The fabric is soft and thick.",
             "The seams ripped after a week.",
+            "The color faded after washing.",
+            "The material feels scratchy and itchy.",
+            "The fabric is thin and see-through.",
         ],
     },
     "size_fit": {
@@ -67,15 +75,18 @@ DEFAULT_ASPECTS: dict[str, dict[str, Any]] = {
             "Too big and baggy on me.",
             "The fit is perfect.",
             "Too tight across the chest and too short.",
+            "I ordered a medium and it fits well.",
+            "Way too long for me, I am petite.",
+            "I usually wear a size 6.",
         ],
     },
     "customer_service": {
         "examples": [
             "Customer service was very helpful.",
             "The seller never answered my emails.",
-            "I returned it and got a refund quickly.",
-            "They sent me the wrong item and would not fix it.",
-            "Easy exchange with the store.",
+            "The refund was processed quickly.",
+            "They sent me the wrong item.",
+            "Great service from the store.",
         ],
     },
     "packaging": {
@@ -87,6 +98,28 @@ DEFAULT_ASPECTS: dict[str, dict[str, Any]] = {
             "Beautiful gift box.",
         ],
     },
+}
+
+# "other": sentences about none of the aspects. A clause is about an aspect only when it is closer
+# to one of the aspect's examples than to all of these: general praise ("Love it!") is otherwise
+# near enough to "high quality" to be counted as a remark on quality. Never reported itself.
+OTHER = "other"
+DEFAULT_ASPECTS[OTHER] = {
+    "examples": [
+        "I love the color.",
+        "It is so cute and pretty.",
+        "Very comfortable.",
+        "I get lots of compliments.",
+        "Great shoes.",
+        "Love it!",
+        "It looks great with jeans.",
+        "I bought it as a gift.",
+        "The design is beautiful.",
+        "Perfect for the gym.",
+        "I would recommend it.",
+        "It is not what I expected.",
+        "Good arch support.",
+    ]
 }
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
@@ -176,7 +209,8 @@ class AspectFinder:
         )
 
     def similarities(self, texts: list[str]) -> tuple[list[list[str]], list[np.ndarray]]:
-        """Per review: its clauses, and a ``clauses x aspects`` matrix of best cosine similarities."""
+        """Per review: its clauses, and a ``clauses x aspects`` matrix of best cosine similarities
+        (columns in the order of ``self.aspects``, ``other`` included)."""
         if self.encoder is None:
             raise RuntimeError("call load() before using the aspect finder")
         split = [clauses(t) for t in texts]
@@ -191,17 +225,26 @@ class AspectFinder:
             start += len(parts)
         return split, out
 
-    def detect(self, texts: list[str]) -> list[list[tuple[str, float, tuple[str, ...]]]]:
-        """Per review: ``(aspect, best similarity, clauses about it)`` for each aspect it mentions."""
+    def detect(
+        self, texts: list[str], threshold: float | None = None
+    ) -> list[list[tuple[str, float, tuple[str, ...]]]]:
+        """Per review: ``(aspect, best similarity, clauses about it)`` for each aspect it mentions.
+
+        A clause is about an aspect when its similarity reaches the aspect's threshold (or
+        ``threshold`` for all) and beats its similarity to every ``other`` example.
+        """
         split, sims = self.similarities(texts)
+        names = [a.name for a in self.aspects]
+        limits = self._thresholds if threshold is None else np.full(len(self.aspects), threshold)
         found = []
         for parts, matrix in zip(split, sims, strict=True):
-            hits = matrix >= self._thresholds
+            floor = matrix[:, names.index(OTHER)] if OTHER in names else np.full(len(parts), -1.0)
+            hits = (matrix >= limits) & (matrix >= floor[:, None])
             mentions = []
             for a, aspect in enumerate(self.aspects):
-                if hits[:, a].any():
+                if aspect.name != OTHER and hits[:, a].any():
                     about = tuple(p for p, hit in zip(parts, hits[:, a], strict=True) if hit)
-                    mentions.append((aspect.name, float(matrix[:, a].max()), about))
+                    mentions.append((aspect.name, float(matrix[hits[:, a], a].max()), about))
             found.append(mentions)
         return found
 

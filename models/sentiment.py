@@ -319,12 +319,13 @@ class ClassifierScorer(_TokenScorer):
         self.polarity, self.star_values = label_polarity(config.id2label)
         limit = min(CLASSIFIER_CHUNK_TOKENS, getattr(config, "max_position_embeddings", CLASSIFIER_CHUNK_TOKENS))
         trained = getattr(config, "sentiment_max_length", None)  # set by models.training
-        self.chunk_tokens = min(limit, trained or limit) - self.tokenizer.num_special_tokens_to_add()
+        self._prefix, self._suffix = special_tokens(self.tokenizer)
+        self.chunk_tokens = min(limit, trained or limit) - len(self._prefix) - len(self._suffix)
         self.star_table = getattr(config, "star_calibration", None)
         return self
 
     def _frame(self, window: list[int]) -> list[int]:
-        return self.tokenizer.build_inputs_with_special_tokens(window)
+        return self._prefix + window + self._suffix
 
     def _forward(self, windows: list[list[int]]) -> np.ndarray:
         ids, mask = self._pad(windows)
@@ -340,6 +341,16 @@ class ClassifierScorer(_TokenScorer):
         if self.star_table:
             return float(np.interp(score, self.star_table["score"], self.star_table["stars"]))
         return None
+
+
+def special_tokens(tokenizer: Any) -> tuple[list[int], list[int]]:
+    """The ids a tokenizer puts before and after one sequence (e.g. [CLS] and [SEP])."""
+    plain = tokenizer("a", add_special_tokens=False)["input_ids"]
+    framed = tokenizer("a", add_special_tokens=True)["input_ids"]
+    for start in range(len(framed) - len(plain) + 1):
+        if framed[start : start + len(plain)] == plain:
+            return framed[:start], framed[start + len(plain) :]
+    raise ValueError(f"cannot find the text between the special tokens of {type(tokenizer).__name__}")
 
 
 _NEGATIVE = ("neg", "negative", "label_0")

@@ -81,7 +81,8 @@ def polar_labels(reviews: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(
             f"training reviews lack columns {sorted(missing)}; need review_id, product_id, rating, content"
         )
-    polar = reviews[reviews["rating"].isin([1, 2, 4, 5]) & (reviews["content"].str.strip() != "")].copy()
+    words = reviews["content"].fillna("").astype(str).str.strip() != ""
+    polar = reviews[reviews["rating"].isin([1, 2, 4, 5]) & words].copy()
     polar["label"] = (polar["rating"] >= 4).astype(int)
     return polar.reset_index(drop=True)
 
@@ -156,7 +157,7 @@ def fine_tune(
     report = TrainingReport(
         out_dir=str(out.resolve()),
         base_model=config.base_model,
-        trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        trained_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
         count_train=len(train),
         count_holdout=len(holdout),
         metrics=metrics,
