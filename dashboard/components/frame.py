@@ -27,6 +27,7 @@ class PageSpec:
 # The one list of pages, in menu order. A page is listed only when it works.
 PAGES = (
     PageSpec("data.py", "Data", ":material/database:", "view_charts"),
+    PageSpec("reviews.py", "Reviews", ":material/reviews:", "view_reviews"),
 )
 
 
@@ -41,8 +42,10 @@ def pages_for(who: Actor) -> list[st.Page]:
 def sidebar(who: Actor) -> None:
     with st.sidebar:
         if settings().demo_mode:
-            st.warning("**Demo mode**: sign-in is off and everyone is an admin. "
-                       "Set `demo_mode = false` to require sign-in.", icon=":material/science:")
+            st.warning(
+                "**Demo mode**: sign-in is off and everyone is an admin. Set `demo_mode = false` to require sign-in.",
+                icon=":material/science:",
+            )
         else:
             st.caption(f"Signed in as {who.name} ({who.role.name.lower()})")
             st.button("Sign out", key="sign_out", on_click=st.logout)
