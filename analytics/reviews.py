@@ -22,6 +22,14 @@ def scope_params(filters: Filters, model: str) -> dict[str, Any]:
     return {"model": model, "start": p["start"], "end": p["end"], "categories": p["categories"], "brands": p["brands"]}
 
 
+def review_period(bounds: pd.DataFrame) -> Filters | None:
+    """All reviews' dates as filters, for a warehouse with reviews but no events (no sidebar dates)."""
+    if bounds.empty or pd.isna(bounds["first_day"].iloc[0]):
+        return None
+    first, last = (pd.Timestamp(bounds[c].iloc[0]).date() for c in ("first_day", "last_day"))
+    return Filters(start=first, end=last)
+
+
 def model_label(model: str) -> str:
     """A short display name: a folder's or file's last part, a hub id as it is."""
     if model.startswith("pkg:") or model.startswith("/"):

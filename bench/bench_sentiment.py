@@ -76,8 +76,9 @@ def bench_classifier(model: str, texts: list[str], batch_size: int) -> tuple[flo
     diffs = []
     for mine, theirs in zip(ours, naive, strict=True):
         if mine.chunks == 1:  # a pipeline cuts long reviews; ours scores them whole
-            p_pos = next(x["score"] for x in (theirs[0] if isinstance(theirs[0], list) else theirs)
-                         if x["label"] == "positive")
+            p_pos = next(
+                x["score"] for x in (theirs[0] if isinstance(theirs[0], list) else theirs) if x["label"] == "positive"
+            )
             diffs.append(abs((mine.score + 1) / 2 - p_pos))
     return ours_rate, naive_rate, float(max(diffs))
 
@@ -117,18 +118,24 @@ def main(argv: list[str] | None = None) -> int:
     if not texts:
         print("no reviews: ../shared/data is missing and no --reviews-file was given; nothing measured")
         return 0
-    print(f"CPU, {torch.get_num_threads()} torch threads, {len(texts[: args.reviews])} real reviews "
-          f"(median {int(np.median([len(t) for t in texts]))} characters)")
+    print(
+        f"CPU, {torch.get_num_threads()} torch threads, {len(texts[: args.reviews])} real reviews "
+        f"(median {int(np.median([len(t) for t in texts]))} characters)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         model = args.model or plain_classifier(Path(tmp) / "classifier")
         ours, naive, diff = bench_classifier(model, texts[: args.reviews], args.batch_size)
-    print(f"classifier ({Path(model).name if args.model else 'MiniLM + 2-label head'}): project {ours:.1f} "
-          f"reviews/s, per-review pipeline() {naive:.1f} reviews/s, ratio {ours / naive:.2f}x "
-          f"(largest difference in P(positive): {diff:.1e})")
+    print(
+        f"classifier ({Path(model).name if args.model else 'MiniLM + 2-label head'}): project {ours:.1f} "
+        f"reviews/s, per-review pipeline() {naive:.1f} reviews/s, ratio {ours / naive:.2f}x "
+        f"(largest difference in P(positive): {diff:.1e})"
+    )
     if args.lm_reviews:
         ours, naive = bench_lm(texts[: args.lm_reviews], args.batch_size)
-        print(f"zero-shot LM (SmolLM2-135M): project {ours:.1f} reviews/s, per-review full-softmax loop "
-              f"{naive:.1f} reviews/s, ratio {ours / naive:.2f}x")
+        print(
+            f"zero-shot LM (SmolLM2-135M): project {ours:.1f} reviews/s, per-review full-softmax loop "
+            f"{naive:.1f} reviews/s, ratio {ours / naive:.2f}x"
+        )
     return 0
 
 

@@ -57,8 +57,10 @@ def sentiment(args: argparse.Namespace) -> int:
     texts = (texts * (args.min_reviews // len(texts) + 1))[: max(args.min_reviews, len(texts))]
     plan = choose_device("cuda")
     batch = args.batch_size or Settings().sentiment_batch_size * plan.batch_multiplier
-    print(f"device {torch.cuda.get_device_name(0)}, torch {torch.__version__}, {len(texts):,} reviews, "
-          f"model {Path(args.model).name}")
+    print(
+        f"device {torch.cuda.get_device_name(0)}, torch {torch.__version__}, {len(texts):,} reviews, "
+        f"model {Path(args.model).name}"
+    )
     scorer = ClassifierScorer(Settings(device="cuda"), args.model).load()
     rate = _rate(lambda t: scorer.predict(t, batch_size=batch), texts)
     print(f"project scorer: cuda {scorer.model.dtype} batch {batch}: {rate:,.0f} reviews/s")
@@ -74,8 +76,10 @@ def sentiment(args: argparse.Namespace) -> int:
     pipe = pipeline("text-classification", model=args.model, device="cuda")
     few = texts[: args.pipeline_reviews]
     naive = _rate(lambda t: [pipe(x, truncation=True) for x in t], few)
-    print(f"per-review pipeline() loop: cuda fp32 batch 1: {naive:,.0f} reviews/s on {len(few):,} reviews "
-          f"(project bf16 is {rate / naive:.1f}x)")
+    print(
+        f"per-review pipeline() loop: cuda fp32 batch 1: {naive:,.0f} reviews/s on {len(few):,} reviews "
+        f"(project bf16 is {rate / naive:.1f}x)"
+    )
     return 0
 
 

@@ -16,7 +16,7 @@ who = trust.gate("view_reviews")
 st.title("Reviews")
 st.caption("How customers feel about what they bought, read from their own words by a language model.")
 data.require_warehouse()
-flt = current_filters()
+flt = current_filters() or reviews.review_period(data.query("review_date_range"))
 limit = settings().min_group_size
 
 
