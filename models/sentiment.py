@@ -5,8 +5,9 @@
   negative/positive, negative/neutral/positive or 1-5 stars are read from its config.
 - ``ZeroShotLMScorer``: a causal LM scored by its next-token probabilities after the prompt
   ``"{review}\\nOverall, my opinion of this product is"``: the summed probability of
-  great/good/positive/excellent against poor/bad/negative/terrible. It needs no training and
-  is the offline default (the packaged SmolLM2).
+  great/good/positive/excellent against poor/bad/negative/terrible, less the model's lean
+  measured on content-free inputs. It needs no training and is the offline default (the
+  packaged SmolLM2).
 
 Both work the same way (transformers pipelines' three stages): a pure preprocess that splits
 every review into token windows (long reviews are scored in overlapping chunks, never cut),
