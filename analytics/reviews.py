@@ -12,6 +12,23 @@ from analytics.filters import Filters
 from models.training import MIN_PER_CLASS, MIN_PRODUCTS
 
 DIMENSIONS = {"category": "Category", "brand": "Brand", "product": "Product", "segment": "Segment"}
+REVIEW_COLUMNS = {
+    "created_at": "Date",
+    "product": "Product",
+    "rating": "Stars",
+    "label": "Read as",
+    "score": "Sentiment",
+    "title": "Title",
+    "text": "Text",
+    "mismatch": "Mismatch",
+}
+GROUP_COLUMNS = {
+    "count_reviews": "Reviews",
+    "count_reviewers": "Reviewers",
+    "avg_score": "Average sentiment",
+    "share_negative": "Negative share",
+    "avg_rating": "Average stars",
+}
 LABEL_COLOURS = {"negative": "#d62728", "neutral": "#c7c7c7", "positive": "#2ca02c"}
 
 
@@ -28,6 +45,11 @@ def review_period(bounds: pd.DataFrame) -> Filters | None:
         return None
     first, last = (pd.Timestamp(bounds[c].iloc[0]).date() for c in ("first_day", "last_day"))
     return Filters(start=first, end=last)
+
+
+def aspect_label(aspect: str) -> str:
+    """``size_fit`` -> ``Size / fit``: an aspect's name for people."""
+    return aspect.replace("_", " / " if aspect in ("size_fit", "price_value") else " ").capitalize()
 
 
 def model_label(model: str) -> str:

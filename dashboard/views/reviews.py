@@ -18,6 +18,13 @@ st.caption("How customers feel about what they bought, read from their own words
 data.require_warehouse()
 flt = current_filters() or reviews.review_period(data.query("review_date_range"))
 limit = settings().min_group_size
+NUMBER_FORMATS = {
+    "Average sentiment": st.column_config.NumberColumn(format="%+.2f"),
+    "Sentiment": st.column_config.NumberColumn(format="%+.2f"),
+    "Negative share": st.column_config.NumberColumn(format="percent"),
+    "Average stars": st.column_config.NumberColumn(format="%.2f"),
+    "Date": st.column_config.DatetimeColumn(format="YYYY-MM-DD"),
+}
 
 
 @st.fragment(run_every=3)
@@ -146,17 +153,8 @@ st.caption(
     f"Average sentiment of reviews per {dimension}, coloured by the share read as negative"
     f"{f'; {hidden} group(s) under {limit} reviewers hidden' if hidden else ''}."
 )
-table = shown.rename(
-    columns={
-        "group_name": reviews.DIMENSIONS[dimension],
-        "count_reviews": "Reviews",
-        "count_reviewers": "Reviewers",
-        "avg_score": "Average sentiment",
-        "share_negative": "Negative share",
-        "avg_rating": "Average stars",
-    }
-)
-trust.show_table(table, users_column="Reviewers", key="reviews_breakdown_table")
+table = shown.rename(columns={"group_name": reviews.DIMENSIONS[dimension], **reviews.GROUP_COLUMNS})
+trust.show_table(table, users_column="Reviewers", key="reviews_breakdown_table", column_config=NUMBER_FORMATS)
 trust.download(table, f"review_sentiment_by_{dimension}", key="reviews_breakdown_download", users_column="Reviewers")
 
 st.subheader("What people talk about")
@@ -171,6 +169,7 @@ else:
         value_name="mentions",
     )
     long["label"] = long["label"].str.removeprefix("count_")
+    long["aspect"] = long["aspect"].map(reviews.aspect_label)
     fig = px.bar(
         long,
         x="mentions",
@@ -178,7 +177,7 @@ else:
         color="label",
         orientation="h",
         color_discrete_map=reviews.LABEL_COLOURS,
-        category_orders={"aspect": aspects["aspect"].tolist()},
+        category_orders={"aspect": aspects["aspect"].map(reviews.aspect_label).tolist()},
         labels={"mentions": "Reviews mentioning it", "aspect": "Aspect", "label": "Said about it"},
     )
     st.plotly_chart(fig, key="reviews_aspects_chart")
@@ -189,7 +188,12 @@ else:
 st.subheader("Example reviews")
 left, mid, right = st.columns(3)
 group = left.selectbox(f"{reviews.DIMENSIONS[dimension]}", ["(all)", *shown["group_name"]], key="reviews_example_group")
-aspect = mid.selectbox("Talking about", ["(any)", *aspects["aspect"]], key="reviews_example_aspect")
+aspect = mid.selectbox(
+    "Talking about",
+    ["(any)", *aspects["aspect"]],
+    key="reviews_example_aspect",
+    format_func=lambda a: a if a == "(any)" else reviews.aspect_label(a),
+)
 label = right.selectbox("Read as", ["(any)", "negative", "neutral", "positive"], key="reviews_example_label")
 examples = data.query(
     "review_examples",
@@ -202,7 +206,9 @@ examples = data.query(
     },
 )
 st.caption("The reviews behind a bar, strongest first; emails, phone and card numbers are masked.")
-trust.show_table(examples.rename(columns=str.capitalize), key="reviews_examples_table")
+trust.show_table(
+    examples.rename(columns=reviews.REVIEW_COLUMNS), key="reviews_examples_table", column_config=NUMBER_FORMATS
+)
 
 st.subheader("Stars and words disagree")
 mismatches = data.query("review_mismatches", params)
@@ -210,6 +216,8 @@ st.caption(
     f"{len(mismatches)} review(s) whose text reads the opposite of their stars: worth a look (sarcasm, "
     "mistaken stars, or a complaint about one detail)."
 )
-trust.show_table(mismatches.rename(columns=str.capitalize), key="reviews_mismatch_table")
+trust.show_table(
+    mismatches.rename(columns=reviews.REVIEW_COLUMNS), key="reviews_mismatch_table", column_config=NUMBER_FORMATS
+)
 
 actions(model)

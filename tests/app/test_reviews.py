@@ -167,7 +167,7 @@ def test_examples_behind_a_bar_are_masked(reviews_app):
     at.selectbox(key="reviews_example_group").set_value("acme").run()
     at.selectbox(key="reviews_example_label").set_value("positive").run()
     examples = _table(at, "Text")
-    assert len(examples) == 10 and set(examples["Label"]) == {"positive"}
+    assert len(examples) == 10 and set(examples["Read as"]) == {"positive"}
     assert examples["Text"].str.contains("[email]", regex=False).any()
     assert not examples["Text"].str.contains("jane.doe").any()
 
@@ -183,7 +183,7 @@ def test_examples_come_only_from_groups_that_are_shown(reviews_app):
 def test_stars_and_words_mismatch_is_listed(reviews_app):
     at = _run_all_dates(reviews_app())
     mismatches = _table(at, "Mismatch")
-    assert mismatches["Rating"].tolist() == [5] and mismatches["Mismatch"].iloc[0] == "stars high, words negative"
+    assert mismatches["Stars"].tolist() == [5] and mismatches["Mismatch"].iloc[0] == "stars high, words negative"
 
 
 def test_default_date_window_with_too_few_reviewers_says_so(reviews_app):
