@@ -11,8 +11,7 @@ def main() -> int:
     failures = 0
     for path in sorted(HERE.glob("bench_*.py")):
         print(f"\n=== {path.stem} ===", flush=True)
-        failures += subprocess.call([sys.executable, "-m", f"bench.{path.stem}", *sys.argv[1:]],
-                                    cwd=HERE.parent) != 0
+        failures += subprocess.call([sys.executable, "-m", f"bench.{path.stem}", *sys.argv[1:]], cwd=HERE.parent) != 0
     return 1 if failures else 0
 
 

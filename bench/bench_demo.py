@@ -129,9 +129,7 @@ def _uniform_events(n: int, rng: np.random.Generator) -> pa.Table:
     window_us = 26 * 7 * 86_400 * 1_000_000
 
     def dictionary(k: int, values: list[str]) -> pa.DictionaryArray:
-        return pa.DictionaryArray.from_arrays(
-            pa.array(rng.integers(0, k, n).astype(np.int32)), pa.array(values)
-        )
+        return pa.DictionaryArray.from_arrays(pa.array(rng.integers(0, k, n).astype(np.int32)), pa.array(values))
 
     types = ["view", "cart", "remove_from_cart", "purchase", "refund", "wishlist"]
     return pa.table(
@@ -145,9 +143,7 @@ def _uniform_events(n: int, rng: np.random.Generator) -> pa.Table:
             "price": pa.array(np.round(rng.uniform(1, 1000, n), 2)),
             "currency": dictionary(2, ["USD", "EUR"]),
             "order_n": pa.array(rng.integers(1, 400_000, n)),
-            "traffic_source": dictionary(
-                6, ["organic", "paid_search", "social", "email", "direct", "referral"]
-            ),
+            "traffic_source": dictionary(6, ["organic", "paid_search", "social", "email", "direct", "referral"]),
             "device": dictionary(3, ["mobile", "desktop", "tablet"]),
         }
     )
@@ -212,9 +208,7 @@ def print_shape(db_path: Path) -> None:
         cur = con.execute(SHAPE_SQL)
         row = dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
         print("shape        " + ", ".join(f"{k} {v:.3g}" for k, v in row.items()))
-        stars = con.execute(
-            "select rating, count(*) / sum(count(*)) over () from reviews group by 1 order by 1"
-        )
+        stars = con.execute("select rating, count(*) / sum(count(*)) over () from reviews group by 1 order by 1")
         print("ratings      " + ", ".join(f"{r}* {share:.1%}" for r, share in stars.fetchall()))
     finally:
         con.close()

@@ -41,11 +41,16 @@ def bootstrap(positive: np.ndarray, scores: np.ndarray, reps: int = 1000, seed: 
     return {k: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) for k, v in draws.items()}
 
 
-def evaluate(settings: Settings, model: str, source: str, out_dir: Path, batch_size: int | None) -> dict:
-    """Score one source's polar reviews with ``model``; metrics with intervals and throughput."""
+def evaluate(
+    settings: Settings, model: str, source: str, out_dir: Path, batch_size: int | None, sample: int | None = None
+) -> dict:
+    """Score one source's polar reviews (or a seeded random ``sample`` of them) with ``model``;
+    metrics with intervals and throughput."""
     from models.sentiment import make_scorer
 
     reviews = polar_reviews(source)
+    if sample is not None and sample < len(reviews):
+        reviews = reviews.sample(n=sample, random_state=0).reset_index(drop=True)
     scorer = make_scorer(settings, model).load()
     started = time.perf_counter()
     results = scorer.predict(reviews["content"].tolist(), batch_size=batch_size)
@@ -116,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--out", default="data/eval", help="folder for per-review scores and trained models")
     parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--sample", type=int, help="evaluate a seeded random sample of N reviews per source")
     args = parser.parse_args(argv)
     settings = load_settings()
     out = Path(args.out)
@@ -130,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("|---|---|---|---|---|---|---|")
     for source in sources:
-        result = evaluate(settings, model, source, out, args.batch_size)
+        result = evaluate(settings, model, source, out, args.batch_size, args.sample)
         print(_row(result), flush=True)
         if result["long_reviews"]:
             print(f"  ({result['long_reviews']} reviews were longer than one window and scored in chunks)")
