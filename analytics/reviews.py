@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from analytics.filters import Filters
-from models.training import MIN_PER_CLASS, MIN_PRODUCTS
+from models.review_text import MIN_PER_CLASS, MIN_PRODUCTS
 
 DIMENSIONS = {"category": "Category", "brand": "Brand", "product": "Product", "segment": "Segment"}
 REVIEW_COLUMNS = {

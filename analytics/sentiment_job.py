@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from analytics import queries
 from analytics.jobs import JobContext
-from models.aspects import AspectFinder
-from models.sentiment import STAR_TITLE_PATTERN, SentimentScorer, review_content
+from models.review_text import STAR_TITLE_PATTERN, review_content
+
+if TYPE_CHECKING:  # the models import torch; this module is also used by the dashboard
+    from models.aspects import AspectFinder
+    from models.sentiment import SentimentScorer
 
 COMMIT_REVIEWS = 512  # reviews per committed batch: a crash loses at most this much scoring
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from analytics import queries
 from analytics.jobs import JobContext
-from models.sentiment import review_content
+from models.review_text import review_content
 from models.training import TrainingConfig, fine_tune
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from bench.review_samples import load_reviews
 from models.aspects import OTHER, AspectFinder, load_aspects
-from models.sentiment import review_content
+from models.review_text import review_content
 from models.settings import load_settings
 
 LABELS = Path(__file__).resolve().parent.parent / "tests" / "data" / "aspect_labels.csv"

@@ -21,7 +21,6 @@ a forward over length-sorted batches under ``torch.inference_mode`` on the devic
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -33,9 +32,16 @@ import torch
 
 from models.device import DevicePlan, choose_device
 from models.registry import ModelSource, resolve_model
+from models.review_text import (  # noqa: F401 - part of this module's interface
+    NEUTRAL_BAND,
+    STAR_TITLE_PATTERN,
+    label_for,
+    model_key,
+    model_version,
+    review_content,
+)
 from models.settings import Settings
 
-NEUTRAL_BAND = 0.2  # |score| below this is "neutral": the model is close to undecided
 LM_PROMPT_SUFFIX = "\nOverall, my opinion of this product is"
 LM_POSITIVE_WORDS = (" great", " good", " positive", " excellent")
 LM_NEGATIVE_WORDS = (" poor", " bad", " negative", " terrible")
@@ -43,10 +49,6 @@ LM_CONTENT_FREE = ("N/A", "[MASK]", "")  # inputs with no content, to measure th
 LM_CHUNK_TOKENS = 384  # review tokens per LM window (attention cost grows with length)
 CLASSIFIER_CHUNK_TOKENS = 512  # upper bound; a model's own max length wins when smaller
 CHUNK_OVERLAP = 32  # tokens shared by neighbouring windows so no sentence is split blind
-# A title that only restates the star rating ("Five Stars", Amazon's default) is the rating,
-# not the customer's words: it is left out of what is scored and of what a model learns from.
-STAR_TITLE_PATTERN = r"^\s*(one|two|three|four|five|[1-5])\s+stars?\s*[.!]*\s*$"  # case-insensitive
-_STAR_TITLE = re.compile(STAR_TITLE_PATTERN, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -70,26 +72,6 @@ class SentimentScorer(Protocol):
 
     @property
     def version(self) -> str: ...
-
-
-def review_content(title: object, text: object) -> str:
-    """What is scored for a review: its title and text, one line each (either may be missing).
-
-    A title that only restates the star rating (``_STAR_TITLE``) is dropped.
-    """
-    if isinstance(title, str) and _STAR_TITLE.match(title):
-        title = None
-    parts = [p.strip() for p in (title, text) if isinstance(p, str) and p.strip()]
-    return "\n".join(parts)
-
-
-def label_for(score: float) -> str:
-    """negative / neutral / positive for a score in [-1, 1]."""
-    if score <= -NEUTRAL_BAND:
-        return "negative"
-    if score >= NEUTRAL_BAND:
-        return "positive"
-    return "neutral"
 
 
 def chunk_ids(ids: list[int], size: int, overlap: int = CHUNK_OVERLAP) -> list[list[int]]:
@@ -121,34 +103,6 @@ def length_batches(lengths: list[int], batch_size: int) -> list[list[int]]:
     """Indices grouped into batches of similar length (longest first), so padding stays small."""
     order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
     return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
-
-
-def model_key(name: str) -> str:
-    """How a model is recorded with its scores: a local folder or file by its absolute path (so
-    ``./x`` and ``x`` are one model), a packaged model or hub id as written."""
-    if name.startswith("pkg:"):
-        return name
-    path = Path(name).expanduser()
-    return str(path.resolve()) if path.exists() else name
-
-
-def model_version(source: ModelSource) -> str:
-    """A short fingerprint of the weights, so scores of a retrained folder are not mixed with old ones.
-
-    Hashes the weight files' names, sizes and modification times (not their bytes: a 100 MB
-    read on every job start is not worth it); a hub id is its own version.
-    """
-    if not source.is_local:
-        return "hub"
-    folder = Path(source.location)
-    files = [folder / source.gguf_file] if source.gguf_file else sorted(folder.glob("*.safetensors"))
-    files += [] if source.gguf_file else sorted(folder.glob("*.bin")) + [folder / "config.json"]
-    digest = hashlib.sha256()
-    for f in files:
-        if f.is_file():
-            stat = f.stat()
-            digest.update(f"{f.name}:{stat.st_size}:{int(stat.st_mtime)}".encode())
-    return digest.hexdigest()[:12]
 
 
 class _TokenScorer:

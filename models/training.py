@@ -30,11 +30,10 @@ import torch
 
 from models.device import choose_device
 from models.registry import resolve_model
+from models.review_text import MIN_PER_CLASS, MIN_PRODUCTS
 from models.sentiment import ClassifierScorer
 from models.settings import PACKAGED_MINILM, Settings
 
-MIN_PER_CLASS = 20  # fewer negative (or positive) rated reviews than this: not enough to learn from
-MIN_PRODUCTS = 4  # the held-out split needs products of its own
 LABELS = {0: "negative", 1: "positive"}
 
 Progress = Callable[[float, float, str], None]

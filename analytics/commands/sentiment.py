@@ -8,7 +8,7 @@ import sys
 from analytics import jobs
 from analytics.cli import CliError, add_job_arguments
 from models.registry import ModelNotFound, resolve_model
-from models.sentiment import model_key
+from models.review_text import model_key
 from models.settings import Settings
 
 NAME = "sentiment"

@@ -10,7 +10,7 @@ from dashboard.components import data, jobs, trust
 from dashboard.components.context import settings
 from dashboard.components.filters import current_filters
 from models.registry import ModelNotFound, resolve_model
-from models.sentiment import model_version
+from models.review_text import model_version
 
 who = trust.gate("view_reviews")
 st.title("Reviews")
