@@ -15,7 +15,16 @@ from collections.abc import Sequence
 
 from models.settings import SettingsError, load_settings
 
-COMMANDS = ("demo", "status", "jobs", "import_data", "refresh_marts", "save_audience")
+COMMANDS = (
+    "demo",
+    "status",
+    "jobs",
+    "import_data",
+    "refresh_marts",
+    "save_audience",
+    "sentiment",
+    "train_sentiment",
+)
 
 
 class CliError(Exception):
