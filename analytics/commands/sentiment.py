@@ -7,6 +7,7 @@ import sys
 
 from analytics import jobs
 from analytics.cli import CliError, add_job_arguments
+from analytics.sentiment_job import COMMIT_REVIEWS
 from models.registry import ModelNotFound, resolve_model
 from models.review_text import model_key
 from models.settings import Settings
@@ -29,6 +30,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="reviews per model call (default: setting sentiment_batch_size, larger on a GPU)",
     )
     parser.add_argument("--no-aspects", action="store_true", help="score overall sentiment only")
+    parser.add_argument(
+        "--commit-reviews",
+        type=int,
+        default=COMMIT_REVIEWS,
+        metavar="N",
+        help=f"reviews per committed batch: a crash loses at most this much scoring (default {COMMIT_REVIEWS})",
+    )
     add_job_arguments(parser)
 
 
@@ -39,6 +47,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.batch_size is not None and args.batch_size < 1:
         raise CliError(f"--batch-size must be at least 1 (got {args.batch_size})")
+    if args.commit_reviews < 1:
+        raise CliError(f"--commit-reviews must be at least 1 (got {args.commit_reviews})")
     name = args.model or settings.sentiment_model
     try:
         resolve_model(name)
@@ -46,10 +56,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except (ModelNotFound, ValueError) as exc:
         raise CliError(str(exc)) from exc
 
+    # Models load before the job takes the warehouse lock, so other jobs wait only for scoring.
+    scorer = make_scorer(settings, name).load()
+    finder = AspectFinder(settings, aspects).load() if aspects is not None else None
+
     def job(ctx: jobs.JobContext) -> dict:
-        scorer = make_scorer(settings, name).load()
-        finder = AspectFinder(settings, aspects).load() if aspects is not None else None
-        return score_reviews(ctx, scorer, aspects=finder, batch_size=args.batch_size)
+        return score_reviews(
+            ctx, scorer, aspects=finder, batch_size=args.batch_size, commit_reviews=args.commit_reviews
+        )
 
     result = jobs.run_job(
         settings,
