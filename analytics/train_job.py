@@ -14,15 +14,24 @@ from typing import Any
 from analytics import queries
 from analytics.jobs import JobContext
 from models.review_text import review_content
-from models.training import TrainingConfig, fine_tune
+from models.training import TrainingConfig, TrainingReport, fine_tune
 
 
-def train_on_ratings(ctx: JobContext, out: Path, config: TrainingConfig) -> dict[str, Any]:
-    """Fine-tune on every rated review with words; return the ``TrainingReport`` as a dict."""
+def train_on_ratings(ctx: JobContext, out: Path, config: TrainingConfig) -> TrainingReport:
+    """Fine-tune on every rated review with words of the published snapshot.
+
+    Read-only: run as the job's ``prepare`` step, so the warehouse stays free for other jobs
+    during the minutes training takes; ``record_model`` then writes the result.
+    """
     reviews = queries.frame(ctx.con, "rated_reviews")
     reviews["content"] = [review_content(t, x) for t, x in zip(reviews["title"], reviews["text"], strict=True)]
     ctx.progress(0, None, f"training on {len(reviews):,} rated reviews")
-    report = fine_tune(reviews, out, ctx.settings, config, progress=ctx.progress)
+    return fine_tune(reviews, out, ctx.settings, config, progress=ctx.progress)
+
+
+def record_model(ctx: JobContext) -> dict[str, Any]:
+    """Write the trained model's row (``ctx.prepared`` is its TrainingReport); return the report as a dict."""
+    report = ctx.prepared
     with ctx.batch():
         ctx.con.execute(
             "insert or replace into sentiment_models values ($model, $base, $at, $train, $holdout, $metrics)",

@@ -49,8 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     server = start_server(db, work)
     try:
         alone = asyncio.run(_run_sessions(server.url, 1, 1))
-        job = subprocess.Popen([sys.executable, "-m", "analytics", "--db", str(db), *shlex.split(args.job)],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        job = subprocess.Popen(
+            [sys.executable, "-m", "analytics", "--db", str(db), *shlex.split(args.job)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         loaded = asyncio.run(_run_sessions(server.url, args.sessions, args.rounds))
         job_running_at_end = job.poll() is None
         job_rc = job.wait()
@@ -121,8 +126,9 @@ def _report(alone: dict, loaded: dict, args: argparse.Namespace, job_rc: int, ov
 
 
 def _cli(db: Path, *args: str, check: bool = False) -> None:
-    subprocess.run([sys.executable, "-m", "analytics", "--db", str(db), *args], cwd=ROOT, check=check,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "analytics", "--db", str(db), *args], cwd=ROOT, check=check, stdout=subprocess.DEVNULL
+    )
 
 
 if __name__ == "__main__":

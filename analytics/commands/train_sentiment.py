@@ -72,7 +72,7 @@ def default_out(settings: Settings) -> Path:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from analytics.train_job import train_on_ratings
+    from analytics.train_job import record_model, train_on_ratings
 
     config = _config(args)
     out = Path(args.out) if args.out else default_out(settings)
@@ -85,7 +85,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     result = jobs.run_job(
         settings,
         "train_sentiment",
-        lambda ctx: train_on_ratings(ctx, out, config),
+        record_model,
+        prepare=lambda ctx: train_on_ratings(ctx, out, config),
         params={"out": str(out.resolve()), **dataclasses.asdict(config)},
         actor=args.actor,
         job_id=args.job_id,
