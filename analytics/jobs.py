@@ -136,6 +136,9 @@ def run_job(
     params = params or {}
     if job_id is None:
         job_id = create_job(settings, kind, params, actor)
+        # Jobs the dashboard launches are audited there, with the user's role; the command
+        # line runs with the file owner's rights.
+        appstate.record_audit(settings, actor, "cli", kind, f"job {job_id}", **params)
     _update(settings, job_id, status="waiting", pid=os.getpid())
     prepared = None
     if prepare is not None:

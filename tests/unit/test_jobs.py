@@ -154,3 +154,11 @@ def test_failed_prepare_is_recorded(settings):
     result = jobs.run_job(settings, "two_step", lambda ctx: {}, prepare=prepare)
     assert result.status == "failed" and "no rated reviews" in result.error
     assert jobs.get_job(settings, result.job_id)["status"] == "failed"
+
+
+def test_command_line_jobs_are_audited(settings):
+    from analytics import appstate
+
+    result = jobs.run_job(settings, "insert", _insert_batches(1), params={"n": 1}, actor="ops@shop.test")
+    entry = appstate.read_audit(settings)[0]
+    assert (entry["actor"], entry["action"], entry["target"]) == ("ops@shop.test", "insert", f"job {result.job_id}")
