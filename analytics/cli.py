@@ -15,7 +15,17 @@ from collections.abc import Sequence
 
 from models.settings import SettingsError, load_settings
 
-COMMANDS = ("demo", "status", "jobs", "refresh_marts", "save_audience", "segment")
+COMMANDS = (
+    "demo",
+    "status",
+    "jobs",
+    "import_data",
+    "refresh_marts",
+    "save_audience",
+    "sentiment",
+    "train_sentiment",
+    "segment",
+)
 
 
 class CliError(Exception):

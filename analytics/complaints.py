@@ -41,10 +41,10 @@ def segment_complaints(
 ) -> dict[int, list[Complaint]]:
     """Up to ``top`` complaint terms per segment (segments without low-rated reviews get none).
 
-    Input: ``sql/rated_reviews.sql`` (user_id, rating, text); ``user_ids``/``labels`` give each
+    Input: ``sql/complaint_reviews.sql`` (user_id, rating, text); ``user_ids``/``labels`` give each
     user's segment. Output: {segment id: [Complaint, ...]} ordered by how many reviews mention it.
     """
-    reviews = queries.frame(con, "rated_reviews")
+    reviews = queries.frame(con, "complaint_reviews")
     segment_of = pd.Series(labels, index=pd.Index(user_ids))
     reviews = reviews.assign(segment=segment_of.reindex(reviews["user_id"]).to_numpy())
     reviews = reviews.dropna(subset=["segment"])

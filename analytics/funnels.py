@@ -60,6 +60,7 @@ class FunnelOptions:
             )
 
     def params(self) -> dict[str, Any]:
+        """The options as the bound parameters of the funnel queries (the window in seconds)."""
         return {
             "across_sessions": self.across_sessions,
             "window_s": self.window_days * 86_400.0,
@@ -175,6 +176,7 @@ def save_audience(
 
 
 def check_steps(step: str, not_step: str | None) -> None:
+    """Raise ValueError unless ``step`` is a step and ``not_step`` (if given) comes after it."""
     if step not in STEPS:
         raise ValueError(f"unknown funnel step '{step}'; valid steps: {', '.join(STEPS)}")
     later = STEPS[STEPS.index(step) + 1 :]

@@ -66,6 +66,7 @@ class JobContext:
     resume_state: dict[str, Any] | None
     show_progress: bool = False
     dirty: bool = False
+    prepared: Any = None  # what the job's prepare step returned (run_job's ``prepare``)
     _last_report: float = 0.0
     _bar: Any = field(default=None, repr=False)
 
@@ -119,17 +120,32 @@ def run_job(
     job_id: int | None = None,
     show_progress: bool = False,
     on_wait: Callable[[str], None] | None = None,
+    prepare: JobFn | None = None,
 ) -> JobResult:
     """Run ``fn`` as a job: lock, writer connection, batches, publish, status.
 
     ``job_id`` is given when the dashboard queued the job (launch_job); otherwise a new job
     row is created. The job's ``resume_state`` is the checkpoint of the newest unfinished run
     of the same kind and params, if any.
+
+    ``prepare`` is long read-only work (training a model, say) done *before* taking the write
+    lock, so other jobs need not wait for it: it gets a context whose connection reads the
+    published snapshot (``ctx.batch`` fails there) and its result reaches ``fn`` as
+    ``ctx.prepared``.
     """
     params = params or {}
     if job_id is None:
         job_id = create_job(settings, kind, params, actor)
+        # Jobs the dashboard launches are audited there, with the user's role; the command
+        # line runs with the file owner's rights.
+        appstate.record_audit(settings, actor, "cli", kind, f"job {job_id}", **params)
     _update(settings, job_id, status="waiting", pid=os.getpid())
+    prepared = None
+    if prepare is not None:
+        outcome = _run_prepare(settings, job_id, kind, prepare, show_progress)
+        if isinstance(outcome, JobResult):
+            return outcome
+        prepared = outcome
     with job_lock(settings, job_id, kind, on_wait=on_wait):
         mark_crashed_jobs(settings)
         _update(settings, job_id, status="running", started_at=appstate.utc_now())
@@ -139,7 +155,26 @@ def run_job(
             error = f"cannot open the warehouse {settings.db_path}: {exc}"
             _update(settings, job_id, status="failed", error=error, message=error, finished_at=appstate.utc_now())
             return JobResult(job_id, "failed", {}, error)
-        return _run_locked(settings, con, job_id, kind, fn, params, show_progress)
+        return _run_locked(settings, con, job_id, kind, fn, params, show_progress, prepared)
+
+
+def _run_prepare(settings: Settings, job_id: int, kind: str, prepare: JobFn, show_progress: bool) -> Any:
+    """Run the read-only step on the published snapshot; a JobResult when it failed or was cancelled."""
+    _update(settings, job_id, status="running", started_at=appstate.utc_now())
+    snapshot = warehouse.current_snapshot(settings)
+    reader = warehouse.open_reader(snapshot) if snapshot else warehouse.connect_memory()
+    ctx = JobContext(job_id, kind, settings, reader, None, show_progress)
+    status, error = None, None
+    try:
+        return prepare(ctx)
+    except JobCancelled as exc:
+        status, error = "cancelled", str(exc)
+    except Exception as exc:  # noqa: BLE001 - recorded on the job and returned
+        status, error = "failed", f"{type(exc).__name__}: {exc}"
+    finally:
+        reader.close()
+    _update(settings, job_id, status=status, error=error, message=error, finished_at=appstate.utc_now())
+    return JobResult(job_id, status, {}, error)
 
 
 def _run_locked(
@@ -150,8 +185,10 @@ def _run_locked(
     fn: JobFn,
     params: dict,
     show_progress: bool,
+    prepared: Any = None,
 ) -> JobResult:
     ctx = JobContext(job_id, kind, settings, con, _resume_state(settings, kind, params, job_id), show_progress)
+    ctx.prepared = prepared
     ctx.dirty = not warehouse.current_snapshot(settings)  # the first job always publishes
     if show_progress:
         from tqdm import tqdm

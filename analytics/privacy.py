@@ -24,7 +24,23 @@ def mask_pii(text: str | None) -> str | None:
         return text
     text = EMAIL.sub("[email]", text)
     text = CARD.sub(_mask_card, text)
-    return PHONE.sub("[phone]", text)
+    return PHONE.sub(_mask_phone, text)
+
+
+# Dates and times ("2019-11-03 11:15:00", "03.11.2019") are digit runs with separators too.
+DATE_LIKE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
+IDENTIFIER = re.compile(r"\d+")
+
+
+def _mask_phone(match: re.Match) -> str:
+    found = match[0]
+    if DATE_LIKE.search(found):
+        return found
+    # A cell that is only digits is an identifier (user 512345678, order 1000123), not a phone
+    # number someone wrote: numbers people write carry a +, brackets or separators.
+    if IDENTIFIER.fullmatch(found) and match.start() == 0 and match.end() == len(match.string):
+        return found
+    return "[phone]"
 
 
 def _mask_card(match: re.Match) -> str:

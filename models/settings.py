@@ -48,6 +48,7 @@ class Settings:
     copy_model: str = PACKAGED_SMOLLM2
     sentiment_batch_size: int = 32
     embedding_batch_size: int = 128
+    aspects_file: str = ""  # TOML file of review aspects and example sentences; "" = built-in list
     job_batch_rows: int = 50_000
     job_lock_timeout_s: float = 600.0
     snapshots_kept: int = 3

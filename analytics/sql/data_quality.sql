@@ -27,7 +27,7 @@ with
                 and not exists (select 1 from products p where p.product_id = e.product_id)),
             'events whose product is missing from the product table'
         union all select 'duplicate_events', 'warning',
-            (select coalesce(n, 0) from duplicate_events),
+            (select cast(coalesce(n, 0) as bigint) from duplicate_events),
             'extra copies of events identical in every field'
         union all select 'future_events', 'warning',
             (select count(*) from events where event_time > now()::timestamp + interval 1 day),

@@ -1,8 +1,10 @@
--- Reviews with a rating and some text, by known users: the material of segment complaints.
+-- Star-rated reviews with words: what train-sentiment learns from (the ratings are the labels).
 with
-    reviews as (select user_id, rating, title, text from reviews where user_id is not null and rating is not null),
-    final as (
-        select user_id, rating, trim(concat_ws('. ', nullif(trim(title), ''), nullif(trim(text), ''))) as text
-        from reviews
-    )
-select * from final where text <> ''
+    reviews as (select review_id, product_id, rating, title, text from reviews),
+    rated as (
+        select * from reviews
+        where rating is not null
+            and (nullif(trim(text), '') is not null or nullif(trim(title), '') is not null)
+    ),
+    final as (select * from rated)
+select * from final order by review_id

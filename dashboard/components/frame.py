@@ -34,6 +34,7 @@ PAGES = (
     PageSpec("overview.py", "Overview", ":material/dashboard:", "view_charts", uses_filters=True),
     PageSpec("conversion.py", "Conversion", ":material/filter_alt:", "view_charts", uses_filters=True),
     PageSpec("segments.py", "Segments", ":material/groups:", "view_segments", uses_filters=True),
+    PageSpec("reviews.py", "Reviews", ":material/reviews:", "view_reviews", uses_filters=True),
     PageSpec("data.py", "Data", ":material/database:", "view_charts"),
     PageSpec("audit.py", "Audit log", ":material/policy:", "view_audit"),
 )

@@ -3,11 +3,12 @@
 import streamlit as st
 
 from analytics.status import warehouse_status
-from dashboard.components import data, jobs, trust
+from dashboard.components import data, jobs, trust, upload
 
 who = trust.gate("view_charts")
 st.title("Data")
 st.caption("What the dashboard is reading: row counts, date range, freshness and data-quality checks.")
+upload.import_panel(who)
 
 snap = data.require_warehouse()
 status = data.cached(warehouse_status)

@@ -57,8 +57,7 @@ def test_stale_marts_are_flagged(settings):
     from tests.unit.conversion.samples import REES46, load_rees46
 
     def load(ctx):  # a kind outside MART_REFRESH_KINDS: events published, marts not rebuilt
-        with ctx.batch():
-            load_rees46(ctx.con, shared_sample(REES46))
+        load_rees46(ctx, shared_sample(REES46))
 
     jobs.run_job(settings, "load", load)
     at = make_app(settings, "overview")

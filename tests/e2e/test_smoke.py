@@ -1,6 +1,7 @@
 """Real browser: every listed page renders without an exception on the demo shop; screenshots kept."""
 
 import pytest
+from playwright.sync_api import expect
 
 from dashboard.components.frame import PAGES
 from tests.e2e.conftest import page_url, screenshot, start_server, stop_server, wait_for_app
@@ -20,7 +21,7 @@ def test_page_renders(server, page, spec):
     page.goto(page_url(server.url, spec))
     wait_for_app(page)
     assert page.get_by_test_id("stException").count() == 0, server.output()
-    assert page.get_by_role("heading", name=spec.title).first.is_visible()
+    expect(page.get_by_role("heading", name=spec.title).first).to_be_visible(timeout=60_000)
     screenshot(page, spec.url_path)
 
 
@@ -31,6 +32,8 @@ def test_sidebar_navigation_switches_pages(server, page):
         nav = page.get_by_test_id("stSidebarNav")
         for spec in PAGES:
             nav.get_by_text(spec.title, exact=True).click()
+            # The click starts a rerun asynchronously: wait for the new page's heading first.
+            expect(page.get_by_role("heading", name=spec.title).first).to_be_visible(timeout=60_000)
             wait_for_app(page)
-            assert page.get_by_role("heading", name=spec.title).first.is_visible()
+            assert page.get_by_test_id("stException").count() == 0, server.output()
     assert page.get_by_text("Demo mode").first.is_visible()

@@ -124,3 +124,41 @@ def test_sigkill_mid_job_loses_at_most_one_batch_and_resumes(settings):
     )
     assert _count(settings) == 40
     assert jobs.list_jobs(settings)[0]["status"] == "done"
+
+
+def test_prepare_runs_before_the_lock_on_the_published_snapshot(settings):
+    jobs.run_job(settings, "seed", _insert_batches(2))
+    holder = threading.Thread(target=lambda: jobs.run_job(settings, "slow", _insert_batches(8, sleep=0.1)))
+    holder.start()
+    time.sleep(0.2)
+
+    def prepare(ctx):
+        # Runs while another job holds the lock, reading what was published.
+        seen = ctx.con.execute("select count(*) from searches").fetchone()[0]
+        with pytest.raises(Exception):  # noqa: B017 - the snapshot is read-only
+            with ctx.batch():
+                ctx.con.execute("delete from searches")
+        return seen
+
+    started = time.monotonic()
+    result = jobs.run_job(settings, "two_step", lambda ctx: {"seen": ctx.prepared}, prepare=prepare)
+    holder.join()
+    assert result.status == "done" and result.summary == {"seen": 2}
+    assert time.monotonic() - started > 0.3  # the write step still waited for the lock
+
+
+def test_failed_prepare_is_recorded(settings):
+    def prepare(ctx):
+        raise ValueError("no rated reviews")
+
+    result = jobs.run_job(settings, "two_step", lambda ctx: {}, prepare=prepare)
+    assert result.status == "failed" and "no rated reviews" in result.error
+    assert jobs.get_job(settings, result.job_id)["status"] == "failed"
+
+
+def test_command_line_jobs_are_audited(settings):
+    from analytics import appstate
+
+    result = jobs.run_job(settings, "insert", _insert_batches(1), params={"n": 1}, actor="ops@shop.test")
+    entry = appstate.read_audit(settings)[0]
+    assert (entry["actor"], entry["action"], entry["target"]) == ("ops@shop.test", "insert", f"job {result.job_id}")

@@ -43,6 +43,11 @@ def test_unknown_action_and_role_are_errors():
         ("card 4111 1111 1111 1111 was charged", "card [card] was charged"),
         ("size 38, paid $129.99 in 2024, 3 stars", "size 38, paid $129.99 in 2024, 3 stars"),
         ("order 12345 arrived", "order 12345 arrived"),
+        ("2019-11-03 11:15:00", "2019-11-03 11:15:00"),
+        ("delivered 03.11.2019 at noon", "delivered 03.11.2019 at noon"),
+        ("512345678", "512345678"),
+        ("text me 5551234567 tonight", "text me [phone] tonight"),
+        ("+15551234567", "[phone]"),
     ],
 )
 def test_mask_pii(text, expected):

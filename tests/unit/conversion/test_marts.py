@@ -8,8 +8,7 @@ from tests.unit.conversion.samples import REES46, load_rees46
 
 
 def _load_job(ctx):
-    with ctx.batch():
-        load_rees46(ctx.con, shared_sample(REES46))
+    load_rees46(ctx, shared_sample(REES46))
 
 
 def _published(settings, sql):

@@ -1,0 +1,86 @@
+"""`sentiment`: score the reviews a model has not scored yet (and the aspects they talk about)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from analytics import jobs
+from analytics.cli import CliError, add_job_arguments
+from analytics.sentiment_job import COMMIT_REVIEWS
+from models.registry import ModelNotFound, resolve_model
+from models.review_text import model_key
+from models.settings import Settings
+
+NAME = "sentiment"
+HELP = "score review sentiment and aspects with a language model (only reviews it has not scored yet)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--model",
+        metavar="ID|DIR",
+        help="Hugging Face id or model folder (default: setting "
+        "sentiment_model); a folder made by train-sentiment works",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="N",
+        help="reviews per model call (default: setting sentiment_batch_size, larger on a GPU)",
+    )
+    parser.add_argument("--no-aspects", action="store_true", help="score overall sentiment only")
+    parser.add_argument(
+        "--commit-reviews",
+        type=int,
+        default=COMMIT_REVIEWS,
+        metavar="N",
+        help=f"reviews per committed batch: a crash loses at most this much scoring (default {COMMIT_REVIEWS})",
+    )
+    add_job_arguments(parser)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from analytics.sentiment_job import score_reviews
+    from models.aspects import AspectFinder, load_aspects
+    from models.sentiment import make_scorer
+
+    if args.batch_size is not None and args.batch_size < 1:
+        raise CliError(f"--batch-size must be at least 1 (got {args.batch_size})")
+    if args.commit_reviews < 1:
+        raise CliError(f"--commit-reviews must be at least 1 (got {args.commit_reviews})")
+    name = args.model or settings.sentiment_model
+    try:
+        resolve_model(name)
+        aspects = None if args.no_aspects else load_aspects(settings.aspects_file)
+    except (ModelNotFound, ValueError) as exc:
+        raise CliError(str(exc)) from exc
+
+    # Models load before the job takes the warehouse lock, so other jobs wait only for scoring.
+    scorer = make_scorer(settings, name).load()
+    finder = AspectFinder(settings, aspects).load() if aspects is not None else None
+
+    def job(ctx: jobs.JobContext) -> dict:
+        return score_reviews(
+            ctx, scorer, aspects=finder, batch_size=args.batch_size, commit_reviews=args.commit_reviews
+        )
+
+    result = jobs.run_job(
+        settings,
+        "sentiment",
+        job,
+        params={"model": model_key(name), "aspects": aspects is not None},
+        actor=args.actor,
+        job_id=args.job_id,
+        show_progress=sys.stderr.isatty(),
+        on_wait=lambda message: print(message, file=sys.stderr),
+    )
+    if result.status != "done":
+        print(f"error: sentiment job {result.job_id} {result.status}: {result.error}", file=sys.stderr)
+        return 1
+    s = result.summary
+    print(
+        f"scored {s['scored']:,} reviews in {s['seconds']:.1f}s ({s['reviews_per_s']:.1f} reviews/s) "
+        f"with {s['model']} ({s['aspects']:,} aspect mentions; job {result.job_id})"
+    )
+    return 0

@@ -1,0 +1,20 @@
+-- Reviews whose words disagree with their stars under $model: 4-5 stars read as negative, or
+-- 1-2 stars read as positive; the strongest disagreements first.
+with
+    scored_reviews as (select * from scored_reviews where model = $model),
+    filtered as (
+        select * from scored_reviews
+        where created_at >= $start and created_at < $end
+            and ($categories is null or list_contains($categories, category))
+            and ($brands is null or list_contains($brands, brand))
+    ),
+    mismatched as (
+        select
+            created_at, product, rating, score, label, title, text,
+            case when rating >= 4 then 'stars high, words negative' else 'stars low, words positive' end
+                as mismatch
+        from filtered
+        where (rating >= 4 and label = 'negative') or (rating <= 2 and label = 'positive')
+    ),
+    final as (select * from mismatched)
+select * from final order by abs(score) desc, created_at desc limit 50

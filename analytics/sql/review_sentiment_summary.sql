@@ -1,0 +1,20 @@
+-- Headline figures of review sentiment for $model inside the filters.
+with
+    scored_reviews as (select * from scored_reviews where model = $model),
+    filtered as (
+        select * from scored_reviews
+        where created_at >= $start and created_at < $end
+            and ($categories is null or list_contains($categories, category))
+            and ($brands is null or list_contains($brands, brand))
+    ),
+    final as (
+        select
+            count(*) as count_reviews,
+            count(distinct reviewer) as count_reviewers,
+            avg(score) as avg_score,
+            avg(case when label = 'negative' then 1.0 else 0.0 end) as share_negative,
+            avg(case when label = 'positive' then 1.0 else 0.0 end) as share_positive,
+            avg(rating) as avg_rating
+        from filtered
+    )
+select * from final

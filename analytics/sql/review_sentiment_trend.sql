@@ -1,0 +1,21 @@
+-- Weekly review sentiment for $model inside the filters.
+with
+    scored_reviews as (select * from scored_reviews where model = $model),
+    filtered as (
+        select * from scored_reviews
+        where created_at >= $start and created_at < $end
+            and ($categories is null or list_contains($categories, category))
+            and ($brands is null or list_contains($brands, brand))
+    ),
+    weekly as (
+        select
+            date_trunc('week', created_at)::date as week_start,
+            count(*) as count_reviews,
+            count(distinct reviewer) as count_reviewers,
+            avg(score) as avg_score,
+            avg(case when label = 'negative' then 1.0 else 0.0 end) as share_negative
+        from filtered
+        group by all
+    ),
+    final as (select * from weekly)
+select * from final order by week_start
