@@ -68,11 +68,8 @@ def test_sentiment_left_out_and_said_so_until_reviews_are_scored(features):
 def test_sentiment_used_when_scored(con):
     tiny_shop(con)
     con.execute(
-        "create table review_sentiment (review_id varchar, score double, label varchar, model varchar, "
-        "scored_at timestamp)"
-    )
-    con.execute(
-        "insert into review_sentiment values ('r1', 0.8, 'positive', 'm', now()), ('r2', -0.4, 'negative', 'm', now())"
+        "insert into review_sentiment (review_id, model, model_version, score, label, chunks, scored_at) values "
+        "('r1', 'm', 'v', 0.8, 'positive', 1, now()), ('r2', 'm', 'v', -0.4, 'negative', 1, now())"
     )
     features = user_features(con)
     assert features.has_sentiment and "avg_sentiment" in features.behaviour
