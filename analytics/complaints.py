@@ -1,4 +1,9 @@
-"""The most frequent complaints of each segment, from its low-rated reviews.
+"""The most frequent complaints of each segment.
+
+When the sentiment job has found what reviews talk about (issue 5's ``review_aspects``: an aspect
+such as delivery or quality, with the sentiment of the sentences about it), a segment's
+complaints are the aspects its scored reviews talk about negatively most often. Otherwise they
+are phrases of its low-rated reviews:
 
 A complaint term is a word or two-word phrase found in a significantly larger share of the
 reviews rated 1-2 stars than of those rated 4-5 stars across the whole shop (two-proportion
@@ -32,17 +37,56 @@ WORD_PATTERN = r"(?u)\b[^\W\d_]+\b"  # words of letters, in any alphabet
 @dataclass(frozen=True)
 class Complaint:
     term: str
-    count_reviews: int  # the segment's low-rated reviews that mention it
-    share: float  # of the segment's low-rated reviews
+    count_reviews: int  # the segment's reviews that complain about it
+    share: float  # of the segment's scored reviews (aspects) or of its 1-2 star reviews (phrases)
+    basis: str = "phrase"  # "aspect": a negative aspect found by the sentiment job; "phrase": words of 1-2 star reviews
 
 
 def segment_complaints(
     con: duckdb.DuckDBPyConnection, user_ids: np.ndarray, labels: np.ndarray, top: int = 3, seed: int = 0
 ) -> dict[int, list[Complaint]]:
-    """Up to ``top`` complaint terms per segment (segments without low-rated reviews get none).
+    """Up to ``top`` complaints per segment: negative aspects when reviews were scored with
+    aspects (``aspect_complaints``), else phrases of 1-2 star reviews (``phrase_complaints``).
+    Output: {segment id: [Complaint, ...]} ordered by how many reviews mention it."""
+    by_aspect = aspect_complaints(con, user_ids, labels, top)
+    return by_aspect if by_aspect is not None else phrase_complaints(con, user_ids, labels, top, seed)
+
+
+def aspect_complaints(
+    con: duckdb.DuckDBPyConnection, user_ids: np.ndarray, labels: np.ndarray, top: int = 3
+) -> dict[int, list[Complaint]] | None:
+    """The aspects each segment's scored reviews talk about negatively most often (share of the
+    segment's scored reviews), or None while no review has an aspect.
+
+    Input: ``sql/segment_aspect_reviews.sql`` (user_id, review_id, aspect or null)."""
+    rows = queries.frame(con, "segment_aspect_reviews")
+    if rows.empty or not _has_aspects(con):
+        return None
+    segment_of = pd.Series(labels, index=pd.Index(user_ids))
+    rows = rows.assign(segment=segment_of.reindex(rows["user_id"]).to_numpy()).dropna(subset=["segment"])
+    scored = rows.groupby("segment")["review_id"].nunique()
+    negative = rows.dropna(subset=["aspect"]).groupby(["segment", "aspect"])["review_id"].nunique()
+    found: dict[int, list[Complaint]] = {}
+    for segment, total in scored.items():
+        counts = negative.get(segment, pd.Series(dtype=int)).sort_values(ascending=False, kind="stable")
+        found[int(segment)] = [
+            Complaint(str(aspect).replace("_", " / "), int(n), n / total, "aspect")
+            for aspect, n in counts.head(top).items()
+        ]
+    return found
+
+
+def _has_aspects(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(queries.one(con, "review_aspect_count").get("count_aspects"))
+
+
+def phrase_complaints(
+    con: duckdb.DuckDBPyConnection, user_ids: np.ndarray, labels: np.ndarray, top: int = 3, seed: int = 0
+) -> dict[int, list[Complaint]]:
+    """Up to ``top`` complaint phrases per segment (segments without low-rated reviews get none).
 
     Input: ``sql/complaint_reviews.sql`` (user_id, rating, text); ``user_ids``/``labels`` give each
-    user's segment. Output: {segment id: [Complaint, ...]} ordered by how many reviews mention it.
+    user's segment.
     """
     reviews = queries.frame(con, "complaint_reviews")
     segment_of = pd.Series(labels, index=pd.Index(user_ids))

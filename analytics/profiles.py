@@ -190,7 +190,10 @@ def describe(profile: SegmentProfile) -> str:
     sentences += [t.sentence for t in profile.traits]
     if profile.complaints:
         terms = ", ".join(f"“{c.term}” ({c.share:.0%})" for c in profile.complaints)
-        sentences.append(f"Their low-rated reviews most often mention {terms}.")
+        if profile.complaints[0].basis == "aspect":
+            sentences.append(f"Their reviews are most often negative about {terms}.")
+        else:
+            sentences.append(f"Their low-rated reviews most often mention {terms}.")
     return " ".join(sentences)
 
 

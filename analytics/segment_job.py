@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics import queries
+from analytics import segment_statements as statements
 from analytics.features import UserFeatures, user_features
 from analytics.jobs import JobContext
 from analytics.profiles import SegmentProfile, build_profiles
@@ -60,7 +61,7 @@ def segment_job(ctx: JobContext, params: SegmentParams, embedder: TextEmbedder |
         _write_run(ctx, run_id, segmentation, profiles, text_note, embedder, timings)
     except BaseException:
         with ctx.batch():
-            ctx.con.execute(queries.sql("fail_segment_run"), {"run_id": run_id, "at": _now()})
+            ctx.con.execute(statements.sql("fail_segment_run"), {"run_id": run_id, "at": _now()})
         raise
     return {
         "run_id": run_id,
@@ -75,10 +76,10 @@ def segment_job(ctx: JobContext, params: SegmentParams, embedder: TextEmbedder |
 
 def _start_run(ctx: JobContext, params: SegmentParams) -> int:
     with ctx.batch():
-        ctx.con.execute(queries.sql("fail_running_segment_runs"), {"at": _now()})
+        ctx.con.execute(statements.sql("fail_running_segment_runs"), {"at": _now()})
         run_id = int(queries.one(ctx.con, "next_segment_run")["run_id"])
         ctx.con.execute(
-            queries.sql("start_segment_run"),
+            statements.sql("start_segment_run"),
             {"run_id": run_id, "at": _now(), "seed": params.seed, "params": json.dumps(asdict(params))},
         )
     ctx.progress(0, 5, f"segmentation run {run_id} started")
@@ -146,7 +147,7 @@ def _write_run(
         _insert(ctx, "new_segment_profiles", profile_table, "store_segment_profiles", {"run_id": run_id})
         _insert(ctx, "new_segment_profiles", profile_table, "store_segment_figures", {"run_id": run_id})
         ctx.con.execute(
-            queries.sql("complete_segment_run"),
+            statements.sql("complete_segment_run"),
             {
                 "run_id": run_id,
                 "at": _now(),
@@ -187,7 +188,7 @@ def _map_table(segmentation: Segmentation) -> pa.Table:
 def _insert(ctx: JobContext, relation: str, table: pa.Table, query: str, params: dict) -> None:
     ctx.con.register(relation, table)
     try:
-        ctx.con.execute(queries.sql(query), params)
+        ctx.con.execute(statements.sql(query), params)
     finally:
         ctx.con.unregister(relation)
 

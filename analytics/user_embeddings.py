@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics import queries
+from analytics import segment_statements as statements
 from models.embeddings import TextEmbedder, pool
 
 Progress = Callable[[float, float | None, str], None]
@@ -83,7 +84,7 @@ def _embed_missing(
         table = pa.table({"text_hash": pa.array(part["text_hash"].tolist()), "embedding": _list_array(vectors)})
         with batch({"texts_done": start + len(part)}):
             con.register("new_text_embeddings", table)
-            con.execute(queries.sql("store_text_embeddings"), {"model": embedder.model_name, "at": _now()})
+            con.execute(statements.sql("store_text_embeddings"), {"model": embedder.model_name, "at": _now()})
             con.unregister("new_text_embeddings")
         progress(start + len(part), total, f"embedded {start + len(part):,} of {total:,} new texts")
 
@@ -134,13 +135,13 @@ def _store_changed(
         )
         with batch({"users_done": start + len(part)}):
             con.register("new_user_embeddings", table)
-            con.execute(queries.sql("delete_user_embeddings"), {"model": model})
-            con.execute(queries.sql("store_user_embeddings"), {"model": model, "at": _now()})
+            con.execute(statements.sql("delete_user_embeddings"), {"model": model})
+            con.execute(statements.sql("store_user_embeddings"), {"model": model, "at": _now()})
             con.unregister("new_user_embeddings")
         progress(start + len(part), len(changed), f"stored {start + len(part):,} of {len(changed):,} user vectors")
     with batch({"users_done": len(changed)}):
         con.register("current_user_texts", pa.table({"user_id": pa.array(user_ids.tolist(), pa.string())}))
-        con.execute(queries.sql("delete_stale_user_embeddings"), {"model": model})
+        con.execute(statements.sql("delete_stale_user_embeddings"), {"model": model})
         con.unregister("current_user_texts")
     return len(changed)
 

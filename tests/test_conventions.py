@@ -48,6 +48,11 @@ PARAM_EXAMPLES: dict[str, object] = {
     "groups": ["apparel"],
     "aspect": None,
     "label": None,
+    # segments
+    "table_name": "review_sentiment",
+    "top_n": 8,
+    "run_id": 1,
+    "segment_id": 0,
 }
 
 

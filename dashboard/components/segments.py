@@ -88,7 +88,10 @@ def _card(profile: pd.Series) -> None:
     st.caption(_facts(profile))
     if profile["complaints"]:
         terms = ", ".join(f"“{privacy.mask_pii(c['term'])}” ({c['share']:.0%})" for c in profile["complaints"])
-        st.caption(f"Most frequent complaints in their 1-2 star reviews: {terms}.")
+        if profile["complaints"][0].get("basis") == "aspect":
+            st.caption(f"What their reviews are most often negative about: {terms}.")
+        else:
+            st.caption(f"Most frequent complaints in their 1-2 star reviews: {terms}.")
     st.caption("Representative users (closest to the segment's centre): " + ", ".join(profile["representatives"]))
 
 

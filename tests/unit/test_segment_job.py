@@ -102,3 +102,22 @@ def test_command_runs_a_segmentation(shop_settings, capsys):
 def test_command_refuses_a_bad_number_of_segments(shop_settings, capsys):
     code = cli.main(["--db", str(shop_settings.db_path), "segment", "--clusters", "0"])
     assert code == 2 and "--clusters must be between 1 and 50 (got 0)" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_every_statement_file_runs_in_segment_jobs(shop_settings, monkeypatch):
+    from analytics import segment_statements
+
+    used: set[str] = set()
+    real = segment_statements.sql.__wrapped__
+    monkeypatch.setattr(segment_statements, "sql", lambda name: used.add(name) or real(name))
+    assert (
+        jobs.run_job(
+            shop_settings, "segment", lambda ctx: segment_job(ctx, SegmentParams(clusters=3, text="on"))
+        ).status
+        == "done"
+    )
+    monkeypatch.setattr("analytics.segment_job.build_profiles", lambda *a: (_ for _ in ()).throw(RuntimeError("x")))
+    assert _segment(shop_settings).status == "failed"
+    files = {p.stem for p in segment_statements.SQL_DIR.glob("*.sql")}
+    assert files == used, f"not run: {sorted(files - used)}"

@@ -121,3 +121,23 @@ def test_complaints_are_terms_of_low_rated_reviews(con):
     assert [c.term for c in found[0]] == ["arrived broken"]  # "broken" alone says the same; the rest is common
     assert found[0][0].count_reviews == 4 and found[0][0].share == pytest.approx(4 / 5)
     assert 1 not in found  # segment 1 wrote no low-rated review
+
+
+def test_complaints_are_negative_aspects_once_reviews_are_scored_with_them(con):
+    from tests.segments.shops import tiny_shop
+
+    tiny_shop(con)
+    add_reviews(con, [("r3", "u2", "p2", 2, None, "late and overpriced")])
+    con.execute(
+        "insert into review_sentiment (review_id, model, model_version, score, label, chunks, scored_at) values "
+        "('r1', 'm', 'v', 0.9, 'positive', 1, now()), ('r2', 'm', 'v', -0.7, 'negative', 1, now()), "
+        "('r3', 'm', 'v', -0.6, 'negative', 1, now())"
+    )
+    con.execute(
+        "insert into review_aspects values ('r2', 'm', 'quality', 0.6, -0.8, 'negative', 'e'), "
+        "('r1', 'm', 'quality', 0.5, 0.7, 'positive', 'e'), ('r3', 'm', 'delivery', 0.6, -0.5, 'negative', 'e'), "
+        "('r3', 'm', 'price_value', 0.5, -0.4, 'negative', 'e')"
+    )
+    found = segment_complaints(con, np.array(["u1", "u2", "u3"], dtype=object), np.array([0, 1, 1]))
+    assert [(c.term, c.count_reviews, c.share, c.basis) for c in found[0]] == [("quality", 1, 0.5, "aspect")]
+    assert [c.term for c in found[1]] == ["delivery", "price / value"]
