@@ -55,11 +55,11 @@ def _data_sets(demo_events: int):
 
     yield "demo", lambda ctx: build_demo(ctx, events=demo_events, seed=7, replace=False)
     try:
-        from tests.segments import samples  # the test-side loaders of ../shared/data
+        from tests.segments import samples  # ../shared/data through the importer
     except ImportError:
         return
     for name in ("rees46", "olist", "online_retail"):
-        yield name, lambda ctx, n=name: getattr(samples, f"load_{n}")(ctx.con)
+        yield name, lambda ctx, n=name: getattr(samples, f"load_{n}")(ctx)
 
 
 def report(name: str, settings: Settings, embedder: TextEmbedder) -> None:

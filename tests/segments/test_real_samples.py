@@ -59,7 +59,7 @@ REVIEWS = {
 def _build(tmp_path_factory, loader):
     settings = Settings(db_path=tmp_path_factory.mktemp(loader.__name__) / "warehouse.duckdb")
     # kind "import": the job runner refreshes the marts (RFM tiers, CLV) after it, as after a real import
-    loaded = jobs.run_job(settings, "import", lambda ctx: loader(ctx.con))
+    loaded = jobs.run_job(settings, "import", lambda ctx: loader(ctx))
     assert loaded.status == "done", loaded.error
     result = jobs.run_job(settings, "segment", lambda ctx: segment_job(ctx, SegmentParams(seed=0)))
     assert result.status == "done", result.error
