@@ -71,3 +71,29 @@ def test_sigkill_during_scoring_keeps_committed_batches_and_resumes(tmp_path):
     con.close()
     assert duplicates == 0
     assert scored_at_kill < scored <= reviews
+
+
+def test_sigkill_during_segmentation_keeps_the_shown_run(tmp_path):
+    settings = Settings(db_path=tmp_path / "warehouse.duckdb")
+    run_cli(settings.db_path, "demo", "--events", "200000", "--seed", "2")
+    run_cli(settings.db_path, "segment", "--clusters", "5", "--seed", "0")
+    first = published_counts(settings, ["user_segments", "segment_profiles"])
+
+    proc = start_cli(settings.db_path, "segment", "--clusters", "5", "--seed", "1")
+    kill_when(settings, proc, lambda job: job["kind"] == "segment" and job["progress_done"] >= 1)
+
+    con = duckdb.connect(str(settings.db_path), read_only=True)
+    complete = con.execute("select run_id from segment_runs where status = 'complete' order by run_id").fetchall()
+    shown = con.execute(
+        "select count(*) from user_segments where run_id = (select max(run_id) from segment_runs "
+        "where status = 'complete')"
+    ).fetchone()[0]
+    con.close()
+    assert complete == [(1,)]  # the killed run never became the shown one
+    assert shown == first["user_segments"]
+    run_cli(settings.db_path, "segment", "--clusters", "5", "--seed", "1")
+    con = duckdb.connect(str(settings.db_path), read_only=True)
+    latest = con.execute("select max(run_id), count(*) from segment_runs where status = 'complete'").fetchone()
+    rows = con.execute(f"select count(*) from user_segments where run_id = {latest[0]}").fetchone()[0]
+    con.close()
+    assert latest[0] > 1 and rows == first["user_segments"]
