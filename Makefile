@@ -13,16 +13,15 @@ DEMO_EVENTS ?= 200000
 SNAPSHOT := $(basename $(DB)).snapshots/CURRENT
 export HF_HUB_OFFLINE ?= 1
 export TRANSFORMERS_OFFLINE ?= 1
-export MA_DB_PATH := $(DB)
 
 .PHONY: run test test-fast bench lint demo browser clean
 
 run: $(VENV)/.runtime $(SNAPSHOT)
-	$(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(ADDRESS)
+	MA_DB_PATH=$(DB) $(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # The demo warehouse is built when missing; `python -m analytics demo --replace` rebuilds it.
 $(SNAPSHOT): | $(VENV)/.runtime
-	$(PY) -m analytics demo --events $(DEMO_EVENTS)
+	$(PY) -m analytics --db $(DB) demo --events $(DEMO_EVENTS)
 
 demo: $(SNAPSHOT)
 

@@ -14,6 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+# Tests build their own settings; a developer's MA_* variables (or `make run`'s) must not
+# point them at a real warehouse or override what a test configures through secrets.
+for _name in [name for name in os.environ if name.startswith("MA_")]:
+    del os.environ[_name]
+
 
 def shared_sample(relative: str) -> Path:
     """A file of ../shared/data; under CI a missing file fails, elsewhere the test skips."""
