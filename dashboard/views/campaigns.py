@@ -1,0 +1,40 @@
+"""Campaign studio: a segment's products to feature, copy variants checked by code, drafts."""
+
+import streamlit as st
+
+from analytics import campaigns, drafts
+from dashboard.components import campaigns as widgets
+from dashboard.components import data, trust
+from dashboard.components.context import settings
+
+who = trust.gate("draft_campaign")
+st.title("Campaign studio")
+st.caption(
+    "Pick a segment, see the products to feature for it, and have the local language model draft copy "
+    "for a channel. Every variant shown has passed every rule check; rejected ones say why."
+)
+
+data.require_warehouse()
+targets = widgets.segment_targets()
+if targets is None:
+    st.info("No segments yet: build them on the Segments page or run `python -m analytics segment`.")
+    st.stop()
+if targets.empty:
+    st.info(f"No segment has at least {settings().min_group_size} users, the minimum group size.")
+    st.stop()
+
+segment_id = widgets.segment_picker(targets)
+context = data.cached(campaigns.segment_context, settings(), segment_id, int(targets["run_id"].iloc[0]))
+
+st.subheader("Products to feature")
+widgets.products(context)
+
+st.subheader("Brief")
+brief = widgets.brief_form(context)
+if brief is not None:
+    widgets.write_variants(who, brief, context)
+widgets.variants(who, context)
+
+st.subheader("Drafts")
+widgets.drafts_section(who)
+trust.download(drafts.listing(settings()), "campaign_drafts", key="camp_drafts_export", mask=["text"])
