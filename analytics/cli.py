@@ -25,6 +25,7 @@ COMMANDS = (
     "sentiment",
     "train_sentiment",
     "segment",
+    "recommend",
 )
 
 
