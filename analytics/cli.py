@@ -26,6 +26,7 @@ COMMANDS = (
     "train_sentiment",
     "segment",
     "draft",
+    "recommend",
 )
 
 

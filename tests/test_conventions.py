@@ -53,6 +53,22 @@ PARAM_EXAMPLES: dict[str, object] = {
     "top_n": 8,
     "run_id": 1,
     "segment_id": 0,
+    # recommendations
+    "min_support": 20,
+    "user_ids": None,
+    "k": 10,
+    "as_of": None,
+    "popular_only": False,
+    "purchase_weight": 4.0,
+    "cart_weight": 2.0,
+    "view_weight": 1.0,
+    "half_life_days": None,
+    "max_history": 50,
+    "max_neighbours": 50,
+    "min_together": 2,
+    "similarity": "cosine",
+    "test_share": 0.2,
+    "split_at": datetime(2026, 9, 1),
 }
 
 
