@@ -114,21 +114,24 @@ class Offer:
 
     def headline(self) -> str:
         """The facts as one short clause, e.g. ``20% off dresses until 24 Dec, code XMAS20``."""
-        facts = dict(self.facts())
-        parts = []
-        if "discount" in facts:
-            parts.append(f"{facts['discount']} off")
-        items = " ".join(facts[k] for k in ("product", "category") if k in facts)
-        if items:
-            parts.append(items)
-        line = " ".join(parts)
-        if "free_shipping" in facts:
-            line = f"{line} + free shipping" if line else "Free shipping"
-        if "end_date" in facts:
-            line += f" until {facts['end_date']}"
-        if "code" in facts:
-            line += f", code {facts['code']}" if line else f"Code {facts['code']}"
-        return line
+        return fact_clause(self, {name for name, _ in self.facts()})
+
+
+def fact_clause(offer: Offer, names: set[str]) -> str:
+    """The named facts of an offer as one clause in a fixed frame (what framing appends)."""
+    facts = {k: v for k, v in offer.facts() if k in names}
+    items = " ".join(facts[k] for k in ("product", "category") if k in facts)
+    if "discount" in facts:
+        line = f"{facts['discount']} off {items}".strip()
+    else:
+        line = f"Shop {items}" if items else ""
+    if "free_shipping" in facts:
+        line = f"{line} + free shipping" if line else "Free shipping"
+    if "end_date" in facts:
+        line = f"{line} until {facts['end_date']}" if line else f"Ends {facts['end_date']}"
+    if "code" in facts:
+        line = f"{line}, code {facts['code']}" if line else f"Code {facts['code']}"
+    return line
 
 
 def _num(value: float) -> str:
@@ -180,8 +183,8 @@ _SYMBOL_CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP"}
 def parse_offer(text: str, today: date | None = None, **explicit) -> Offer:
     """Read an offer from free text; explicit field values win over what the text says.
 
-    >>> parse_offer("20% off dresses until 2026-12-24 with code XMAS20, free shipping").facts()
-    [('discount', '20%'), ('product', 'dresses'), ('free_shipping', 'free shipping'), ('end_date', '24 Dec'), ('code', 'XMAS20')]
+    >>> [text for _, text in parse_offer("20% off dresses until 2026-12-24, code XMAS20, free shipping").facts()]
+    ['20%', 'dresses', 'free shipping', '24 Dec', 'XMAS20']
     """
     text = text or ""
     found: dict = {"text": text}
