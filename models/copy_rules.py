@@ -55,7 +55,7 @@ CHANNELS: dict[str, ChannelSpec] = {
     "email_subject": ChannelSpec("email subject line", 60, 15, True, 24),
     "email_body": ChannelSpec("marketing email body", 600, 120, False, 160, single_line=False),
     "push": ChannelSpec("push notification", 110, 20, True, 32),
-    "sms": ChannelSpec("SMS text message", 160, 40, True, 40, opt_out=SMS_OPT_OUT),
+    "sms": ChannelSpec("SMS text message", 160, 40, True, 32, opt_out=SMS_OPT_OUT),
     "search_headline": ChannelSpec("search ad headline", 30, 10, True, 12),
     "search_description": ChannelSpec("search ad description", 90, 30, False, 32),
     "social_caption": ChannelSpec("social media caption", 220, 40, False, 64, single_line=False),
@@ -175,8 +175,11 @@ _CODE = re.compile(r"\b(?:promo\s+|coupon\s+|discount\s+)?code\s*:?\s*([A-Za-z0-
 _ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 _DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?(?:\s+(\d{4}))?\b")
 _MONTH_DAY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b")
-_PRODUCT = re.compile(r"\boff\s+(?:all\s+|our\s+|the\s+)?([A-Za-z][A-Za-z &'-]{1,58}?)(?=\s+(?:until|till|through|"
-                      r"with|ends?|by|before|and|\+)\b|[,.;!]|$)", re.IGNORECASE)
+_PRODUCT = re.compile(
+    r"\boff\s+(?:all\s+|our\s+|the\s+)?([A-Za-z][A-Za-z &'-]{1,58}?)(?=\s+(?:until|till|through|"
+    r"with|ends?|by|before|and|\+)\b|[,.;!]|$)",
+    re.IGNORECASE,
+)
 _SYMBOL_CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP"}
 
 
@@ -408,7 +411,7 @@ class Check:
 
 TEMPLATE_MARKERS = re.compile(
     r"\[[^\]]{0,40}\]|\{[^}]{0,40}\}|<[^>]{0,40}>|<\||\|>|\bX{3,}\b|lorem ipsum|\bplaceholder\b|"
-    r"^\s*(?:subject(?: line)?|headline|caption|sms|push(?: notification)?|description|body|text|message)\s*:",
+    r"^\s*(?:subject(?: line)?|headline|caption|sms|push(?: notification)?|description|body|text|message|offer)\s*:",
     re.IGNORECASE | re.MULTILINE,
 )
 _FIGURE_TOKEN = re.compile(r"\S*(?:\d|[%$€£¥])\S*")
@@ -418,9 +421,12 @@ _MONTH_WORD = re.compile(
 )
 _TIME_WORD = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|midnight|"
-    r"weekend|today only)\b",
+    r"weekend|today only|x-?mas|christmas|easter|halloween|thanksgiving|valentine'?s?|new year'?s?)\b",
     re.IGNORECASE,
 )
+# "code SUMMER" when the offer's code is XMAS20: an invented code has no digit to catch it.
+_CODE_WORD = re.compile(r"\b(?:code|coupon)\s*:?\s*([A-Za-z][\w-]*)", re.IGNORECASE)
+_CODE_FILLER = {"at", "and", "for", "to", "the", "in", "on", "now", "today", "below", "above", "is", "when", "if"}
 
 
 def check_copy(text: str, brief: Brief, grounding: object | None = None) -> list[Check]:
@@ -486,7 +492,10 @@ def _no_invented_figures(text: str, brief: Brief, allowed: tuple[str, ...]) -> C
         rest = pattern.sub(" ", rest)
     for token in allowed:
         rest = re.sub(rf"(?<!\S){re.escape(token.strip('.,;:!?()'))}", " ", rest)
+    for phrase in brief.required_phrases:
+        rest = re.sub(re.escape(phrase), " ", rest, flags=re.IGNORECASE)
     found = [t.strip(".,;:!?()\"'") for t in _FIGURE_TOKEN.findall(rest)]
+    found += [f"code {c}" for c in _CODE_WORD.findall(rest) if c.lower() not in _CODE_FILLER]
     found += _MONTH_WORD.findall(rest) + _TIME_WORD.findall(rest)
     found = [f for f in found if f]
     return Check("no_invented_figures", not found, f"found {found[:4]}" if found else "")
