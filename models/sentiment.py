@@ -30,6 +30,7 @@ from typing import Any, Protocol
 import numpy as np
 import torch
 
+from models.causal_lm import load_causal_lm
 from models.device import DevicePlan, choose_device
 from models.registry import ModelSource, resolve_model
 from models.review_text import (  # noqa: F401 - part of this module's interface
@@ -201,14 +202,7 @@ class ZeroShotLMScorer(_TokenScorer):
 
     def load(self) -> ZeroShotLMScorer:
         """Load tokenizer and model once (a GGUF file is dequantised, about 15 s on CPU)."""
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-
-        self.source = resolve_model(self.name)
-        self.plan = choose_device(self.settings.device)
-        kwargs = {"gguf_file": self.source.gguf_file} if self.source.gguf_file else {}
-        self.tokenizer = AutoTokenizer.from_pretrained(self.source.location, **kwargs)
-        model = AutoModelForCausalLM.from_pretrained(self.source.location, dtype=self.plan.dtype, **kwargs)
-        self.model = model.to(self.plan.device).eval()
+        self.source, self.plan, self.tokenizer, self.model = load_causal_lm(self.name, self.settings.device)
         self._suffix = self.tokenizer.encode(LM_PROMPT_SUFFIX, add_special_tokens=False)
         self._pos = self._word_ids(LM_POSITIVE_WORDS)
         self._neg = self._word_ids(LM_NEGATIVE_WORDS)
