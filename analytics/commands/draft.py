@@ -20,7 +20,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--segment", type=int, required=True, metavar="ID", help="segment id (see the Segments page)")
     parser.add_argument("--run", type=int, metavar="RUN_ID", help="segmentation run (default: the latest complete)")
     parser.add_argument("--channel", required=True, choices=list(CHANNELS))
-    parser.add_argument("--offer", default="", metavar="TEXT", help='e.g. "20%% off coats until 2026-12-24, code SNOW20"')
+    parser.add_argument(
+        "--offer", default="", metavar="TEXT", help='e.g. "20%% off coats until 2026-12-24, code SNOW20"'
+    )
     parser.add_argument("--discount-percent", type=float, metavar="P")
     parser.add_argument("--discount-amount", type=float, metavar="AMOUNT")
     parser.add_argument("--currency", metavar="CODE", help="currency of --discount-amount (USD, EUR, GBP)")
@@ -108,7 +110,10 @@ def _as_json(result, saved: list[int]) -> dict:
 
 def _print(result, context: campaigns.SegmentContext, saved: list[int]) -> None:
     print(f"segment {context.segment_id} '{context.name}' (run {context.run_id}, {context.count_users:,} users)")
-    print(f"{len(result.variants)} variant(s) shown, {len(result.rejected)} rejected; raw compliance {result.raw_compliance:.0%}")
+    print(
+        f"{len(result.variants)} variant(s) shown, {len(result.rejected)} rejected; "
+        f"raw compliance {result.raw_compliance:.0%}"
+    )
     for rank, variant in enumerate(result.variants, start=1):
         print(f"\n[{rank}] {variant.text}")
         print(f"    checks passed: {', '.join(c.name for c in variant.checks)}")

@@ -28,9 +28,7 @@ def segment_targets() -> pd.DataFrame | None:
 def segment_picker(targets: pd.DataFrame) -> int:
     names = {int(r.segment_id): f"{r.name} ({r.count_users:,} users)" for r in targets.itertuples()}
     run_id = int(targets["run_id"].iloc[0])
-    return st.selectbox(
-        f"Segment (segmentation run {run_id})", list(names), format_func=names.get, key="camp_segment"
-    )
+    return st.selectbox(f"Segment (segmentation run {run_id})", list(names), format_func=names.get, key="camp_segment")
 
 
 def products(context: SegmentContext) -> None:
@@ -111,7 +109,9 @@ def write_variants(who: Actor, brief: Brief, context: SegmentContext) -> None:
     """Generate, streaming the model's first words into the page while it writes."""
     live = st.empty()
     with st.spinner(f"Writing {CHANNELS[brief.channel].label.lower()} copy with the local model..."):
-        result = campaigns.write(settings(), who, brief, context, on_text=lambda text: live.caption(text))
+        result = campaigns.write(
+            settings(), who, brief, context, on_text=lambda variant: live.caption(f"First variant: {variant.text}")
+        )
     live.empty()
     st.session_state[RESULT_KEY] = {"brief": brief, "result": result, "segment": (context.run_id, context.segment_id)}
 
@@ -127,7 +127,9 @@ def variants(who: Actor, context: SegmentContext) -> None:
         f"{result.raw_compliance:.0%} of candidates passed every rule as written ({result.model}, {result.device})."
     )
     if not result.variants:
-        st.warning("No candidate passed every rule. Loosen the brief (fewer required phrases, a longer channel) or try again.")
+        st.warning(
+            "No candidate passed every rule. Loosen the brief (fewer required phrases, a longer channel) or try again."
+        )
     for rank, variant in enumerate(result.variants):
         with st.container(border=True):
             st.markdown(f"**Variant {rank + 1}** · {CHANNELS[brief.channel].label}")
@@ -177,4 +179,3 @@ def _act(action, done: str) -> None:
 
 def _items(text: str) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
-
