@@ -48,6 +48,20 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     return parser, modules
 
 
+def open_published(settings):
+    """A read-only connection to the published snapshot, as the dashboard reads it: commands that
+    write nothing are not jobs and never wait for one."""
+    from analytics import warehouse
+
+    snapshot = warehouse.current_snapshot(settings)
+    if snapshot is None:
+        raise CliError(
+            f"no warehouse has been published at {settings.db_path}; "
+            "build the demo with `python -m analytics demo` or import data"
+        )
+    return warehouse.open_reader(snapshot)
+
+
 def add_job_arguments(parser: argparse.ArgumentParser) -> None:
     """Options every job command takes; the dashboard passes them when it launches a job."""
     parser.add_argument("--job-id", type=int, help=argparse.SUPPRESS)

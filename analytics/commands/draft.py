@@ -6,9 +6,9 @@ import argparse
 import json
 from datetime import date
 
-from analytics import campaigns, warehouse
+from analytics import campaigns
 from analytics.access import CLI_ACTOR
-from analytics.cli import CliError
+from analytics.cli import CliError, open_published
 from models.copy_rules import CHANNELS, LANGUAGES, TONES, BriefError, parse_offer, validate_brief
 from models.settings import Settings
 
@@ -42,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    con = _published(settings)
+    con = open_published(settings)
     try:
         context = campaigns.segment_context(con, settings, args.segment, args.run)
     except campaigns.CampaignError as exc:
@@ -58,13 +58,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     else:
         _print(result, context, saved)
     return 0 if result.variants else 1
-
-
-def _published(settings: Settings):
-    snapshot = warehouse.current_snapshot(settings)
-    if snapshot is None:
-        raise CliError(f"no warehouse has been published at {settings.db_path}; build the demo or import data")
-    return warehouse.open_reader(snapshot)
 
 
 def _brief(args: argparse.Namespace, context: campaigns.SegmentContext):

@@ -6,8 +6,8 @@ import argparse
 import json
 import math
 
-from analytics import queries, warehouse
-from analytics.cli import CliError
+from analytics import queries
+from analytics.cli import CliError, open_published
 from models.settings import Settings
 
 NAME = "recommend"
@@ -26,12 +26,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.limit < 1:
         raise CliError(f"--limit must be at least 1 (got {args.limit})")
-    # Reads the published snapshot read-only, like the dashboard: it writes nothing, so it is
-    # not a job and never waits for one.
-    snapshot = warehouse.current_snapshot(settings)
-    if snapshot is None:
-        raise CliError(f"no warehouse has been published at {settings.db_path}; build the demo or import data first")
-    con = warehouse.open_reader(snapshot)
+    con = open_published(settings)
     try:
         run_id, name = _segment(con, args.run, args.segment)
         products = segment_products(con, run_id, args.segment, limit=args.limit, min_support=settings.min_group_size)

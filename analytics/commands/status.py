@@ -6,7 +6,7 @@ import argparse
 import json
 
 from analytics import warehouse
-from analytics.cli import CliError
+from analytics.cli import open_published
 from analytics.status import warehouse_status
 from models.settings import Settings
 
@@ -20,13 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     # Reads the published snapshot, like the dashboard: never waits for a running job.
+    con = open_published(settings)
     snapshot = warehouse.current_snapshot(settings)
-    if snapshot is None:
-        raise CliError(
-            f"no warehouse has been published at {settings.db_path}; "
-            "build the demo with `python -m analytics demo` or import data"
-        )
-    con = warehouse.open_reader(snapshot)
     try:
         status = warehouse_status(con)
     finally:

@@ -4,21 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from analytics import drafts, jobs
-from analytics.demo import build_demo
-from analytics.segment_job import SegmentParams, segment_job
-from models.settings import Settings
+from analytics import drafts
 from tests.app.conftest import make_app
-
-
-@pytest.fixture(scope="module")
-def segmented(tmp_path_factory) -> Settings:
-    settings = Settings(db_path=tmp_path_factory.mktemp("campaigns") / "warehouse.duckdb")
-    built = jobs.run_job(settings, "demo", lambda ctx: build_demo(ctx, events=20_000, seed=7, replace=False))
-    assert built.status == "done", built.error
-    run = jobs.run_job(settings, "segment", lambda ctx: segment_job(ctx, SegmentParams(clusters=4, text="off")))
-    assert run.status == "done", run.error
-    return settings
 
 
 def _page(settings, **extra):

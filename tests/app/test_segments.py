@@ -4,23 +4,9 @@ import pytest
 
 from analytics import jobs, segment_views, warehouse
 from analytics.access import Actor, Role
-from analytics.demo import build_demo
-from analytics.segment_job import SegmentParams, segment_job
 from dashboard.components import frame
-from models.settings import Settings
 from tests.app.conftest import make_app
 from tests.app.conversion_support import default_filters, table_with
-
-
-@pytest.fixture(scope="module")
-def segmented(tmp_path_factory) -> Settings:
-    """A 20k-event demo shop with one complete segmentation run (4 segments, no text)."""
-    settings = Settings(db_path=tmp_path_factory.mktemp("segmented") / "warehouse.duckdb")
-    built = jobs.run_job(settings, "demo", lambda ctx: build_demo(ctx, events=20_000, seed=7, replace=False))
-    assert built.status == "done", built.error
-    run = jobs.run_job(settings, "segment", lambda ctx: segment_job(ctx, SegmentParams(clusters=4, text="off")))
-    assert run.status == "done", run.error
-    return settings
 
 
 @pytest.fixture
