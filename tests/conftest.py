@@ -68,3 +68,18 @@ def demo_con(demo_settings: Settings):
     connection = warehouse.open_reader(warehouse.current_snapshot(demo_settings))
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="session")
+def segmented(tmp_path_factory) -> Settings:
+    """A 20k-event demo shop with one complete segmentation run (4 segments, no text)."""
+    from analytics import jobs
+    from analytics.demo import build_demo
+    from analytics.segment_job import SegmentParams, segment_job
+
+    settings = Settings(db_path=tmp_path_factory.mktemp("segmented") / "warehouse.duckdb")
+    built = jobs.run_job(settings, "demo", lambda ctx: build_demo(ctx, events=20_000, seed=7, replace=False))
+    assert built.status == "done", built.error
+    run = jobs.run_job(settings, "segment", lambda ctx: segment_job(ctx, SegmentParams(clusters=4, text="off")))
+    assert run.status == "done", run.error
+    return settings

@@ -24,18 +24,3 @@ def make_app(settings: Settings, page: str | None = None, **extra_settings) -> A
 def demo_app(demo_settings):
     """Factory: ``demo_app("data")`` gives an AppTest on that page of the small demo shop."""
     return lambda page=None, **extra: make_app(demo_settings, page, **extra)
-
-
-@pytest.fixture(scope="module")
-def segmented(tmp_path_factory) -> Settings:
-    """A 20k-event demo shop with one complete segmentation run (4 segments, no text)."""
-    from analytics import jobs
-    from analytics.demo import build_demo
-    from analytics.segment_job import SegmentParams, segment_job
-
-    settings = Settings(db_path=tmp_path_factory.mktemp("segmented") / "warehouse.duckdb")
-    built = jobs.run_job(settings, "demo", lambda ctx: build_demo(ctx, events=20_000, seed=7, replace=False))
-    assert built.status == "done", built.error
-    run = jobs.run_job(settings, "segment", lambda ctx: segment_job(ctx, SegmentParams(clusters=4, text="off")))
-    assert run.status == "done", run.error
-    return settings

@@ -1,0 +1,34 @@
+"""Campaign studio in a real browser: a brief becomes checked variants written by the offline model."""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import start_server, stop_server
+
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+@pytest.fixture(scope="module")
+def server(segmented, tmp_path_factory):
+    running = start_server(segmented.db_path, tmp_path_factory.mktemp("campaign-server"))
+    yield running
+    stop_server(running)
+
+
+@pytest.mark.slow
+def test_brief_to_variants_in_the_browser(server, page):
+    page.goto(f"{server.url}/campaigns", timeout=120_000)
+    page.wait_for_selector(READY, timeout=120_000)
+    page.get_by_text("Products to feature", exact=True).wait_for(timeout=60_000)
+    ends = (date.today() + timedelta(days=20)).strftime("%d %b %Y")
+    page.get_by_label("Offer").fill(f"20% off until {ends} with code SNOW20")
+    page.get_by_role("button", name="Write variants").click()
+    page.get_by_text("Variant 1", exact=False).first.wait_for(timeout=180_000)
+    page.wait_for_selector(READY, timeout=120_000)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "campaigns_variants.png"), full_page=True)
+    body = page.inner_text("body")
+    assert "Traceback" not in body and "SNOW20" in body
