@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -48,6 +49,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     return parser, modules
 
 
+def _lower_priority(increment: int) -> None:
+    # Only jobs the dashboard starts (they carry --job-id): on a small server the pages come
+    # first. A job run by hand keeps the priority its caller chose.
+    if increment and hasattr(os, "nice"):
+        os.nice(increment)
+
+
 def open_published(settings):
     """A read-only connection to the published snapshot, as the dashboard reads it: commands that
     write nothing are not jobs and never wait for one."""
@@ -73,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings(args.config, overrides={"db_path": args.db})
+        if getattr(args, "job_id", None) is not None:
+            _lower_priority(settings.job_nice)
         return int(modules[args.command].run(args, settings) or 0)
     except (CliError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -51,6 +51,9 @@ class Settings:
     aspects_file: str = ""  # TOML file of review aspects and example sentences; "" = built-in list
     job_batch_rows: int = 50_000
     job_lock_timeout_s: float = 600.0
+    # Niceness added to jobs started from the dashboard, so that model jobs take the CPU the
+    # pages leave over instead of slowing every open tab (bench/RESULTS.md, "Load").
+    job_nice: int = 10
     snapshots_kept: int = 3
     query_cache_ttl_s: int = 600
     model_cache_dir: Path = Path("data/models")
@@ -198,6 +201,7 @@ def _validated(s: Settings) -> Settings:
         (s.sentiment_batch_size >= 1, "sentiment_batch_size must be at least 1"),
         (s.embedding_batch_size >= 1, "embedding_batch_size must be at least 1"),
         (s.job_batch_rows >= 1, "job_batch_rows must be at least 1"),
+        (0 <= s.job_nice <= 19, "job_nice must be between 0 and 19"),
         (s.snapshots_kept >= 1, "snapshots_kept must be at least 1"),
         (s.default_role in ROLES, f"default_role must be one of {', '.join(ROLES)}"),
     ]

@@ -73,11 +73,16 @@ def demo_con(demo_settings: Settings):
 @pytest.fixture(scope="session")
 def segmented(tmp_path_factory) -> Settings:
     """A 20k-event demo shop with one complete segmentation run (4 segments, no text)."""
+    return build_segmented(tmp_path_factory.mktemp("segmented") / "warehouse.duckdb")
+
+
+def build_segmented(db_path: Path) -> Settings:
+    """Build the ``segmented`` demo shop at ``db_path`` (for a test that changes it)."""
     from analytics import jobs
     from analytics.demo import build_demo
     from analytics.segment_job import SegmentParams, segment_job
 
-    settings = Settings(db_path=tmp_path_factory.mktemp("segmented") / "warehouse.duckdb")
+    settings = Settings(db_path=db_path)
     built = jobs.run_job(settings, "demo", lambda ctx: build_demo(ctx, events=20_000, seed=7, replace=False))
     assert built.status == "done", built.error
     run = jobs.run_job(settings, "segment", lambda ctx: segment_job(ctx, SegmentParams(clusters=4, text="off")))

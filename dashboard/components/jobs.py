@@ -37,7 +37,9 @@ def sidebar_status() -> None:
         _job_panel()
 
 
-@st.fragment(run_every=3)
+# Every open tab reruns this; 5 s keeps progress current while 20 idle tabs cost the server
+# and the browsers little (bench/RESULTS.md, "Load").
+@st.fragment(run_every=5)
 def _job_panel() -> None:
     active = [j for j in jobs.list_jobs(settings(), limit=10) if j["status"] in jobs.ACTIVE]
     _rerun_when_published()

@@ -40,3 +40,16 @@ def test_unknown_command_exits_nonzero():
     with pytest.raises(SystemExit) as exc:
         main(["frobnicate"])
     assert exc.value.code == 2
+
+
+@pytest.mark.parametrize(("extra", "expected"), [(["--job-id", "7"], [10]), ([], [])])
+def test_only_dashboard_jobs_run_at_lower_priority(settings, monkeypatch, extra, expected):
+    # Jobs the dashboard starts carry --job-id and yield the CPU to the pages (setting job_nice).
+    import analytics.cli
+    from analytics.commands import refresh_marts
+
+    calls = []
+    monkeypatch.setattr(analytics.cli.os, "nice", calls.append)
+    monkeypatch.setattr(refresh_marts, "run", lambda args, settings: 0)
+    assert main(["--db", str(settings.db_path), "refresh-marts", *extra]) == 0
+    assert calls == expected

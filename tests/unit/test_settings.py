@@ -42,6 +42,7 @@ def test_derived_paths_follow_db_path():
         ({"MA_DEVICE": "tpu"}, "device must be one of"),
         ({"MA_DEMO_MODE": "perhaps"}, "demo_mode"),
         ({"MA_ROLES": "a@x.com=owner"}, "valid roles"),
+        ({"MA_JOB_NICE": "25"}, "job_nice must be between 0 and 19"),
     ],
 )
 def test_bad_values_name_the_setting(environ, message):
