@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import os
 import random
 import shlex
@@ -77,20 +78,27 @@ def run_load(args: argparse.Namespace) -> dict:
                 raise SystemExit(f"setting up the shop: `{' '.join(argv)}` ended {outcome}")
     server = start_server(db, work)
     try:
-        alone = asyncio.run(_run_sessions(server.url, 1, 1, 0.0))
+        alone = _run_apart(_run_sessions(server.url, 1, 1, 0.0))
         print(f"alone: p95 {_p95(alone['latencies']):.2f} s over {len(alone['latencies'])} interactions", flush=True)
         cpu = _CpuMeter(server.process.pid)
         runner = _JobLoop(settings, shlex.split(args.job))
         cpu.start()
         runner.start()
         started = time.monotonic()
-        loaded = asyncio.run(_run_sessions(server.url, args.sessions, args.rounds, args.think))
+        loaded = _run_apart(_run_sessions(server.url, args.sessions, args.rounds, args.think))
         loaded["seconds"] = time.monotonic() - started
         job_outcomes = runner.stop()
         cpu_split = cpu.stop()
     finally:
         stop_server(server)
     return {"alone": alone, "loaded": loaded, "jobs": job_outcomes, "cpu": cpu_split}
+
+
+def _run_apart(coroutine):
+    # In its own thread: under pytest a sync Playwright browser of another test may already hold
+    # an event loop in the main thread, and asyncio.run refuses to nest.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def _run_sessions(url: str, sessions: int, rounds: int, think: float) -> dict:
