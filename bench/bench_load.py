@@ -225,20 +225,20 @@ class _CpuMeter:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             return
-        kind = (
-            "server"
-            if int(pid) == self.server_pid
-            else "chromium"
-            if b"chrom" in command
-            else "job"
-            if b"--job-id" in command
-            else None
-        )
+        kind = _kind(int(pid), command, self.server_pid)
         if kind is None:
             return
         seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         self._first.setdefault(pid, seconds if kind == "server" else 0.0)
         self._last[pid] = (kind, seconds)
+
+
+def _kind(pid: int, command: bytes, server_pid: int) -> str | None:
+    if pid == server_pid:
+        return "server"
+    if b"chrom" in command:
+        return "chromium"
+    return "job" if b"--job-id" in command else None
 
 
 def _p95(values: list[float]) -> float:
