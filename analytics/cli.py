@@ -2,7 +2,7 @@
 
 Each command lives in ``analytics/commands/<name>.py`` and exposes ``NAME``, ``HELP``,
 ``add_arguments(parser)`` and ``run(args, settings) -> int``. Register new ones in COMMANDS.
-Writing commands run through the job runner (analytics.jobs) so they wait their turn for the
+Writing commands run through the job runner (analytics.core.jobs) so they wait their turn for the
 warehouse and publish a snapshot when done.
 """
 
@@ -59,7 +59,7 @@ def _lower_priority(increment: int) -> None:
 def open_published(settings):
     """A read-only connection to the published snapshot, as the dashboard reads it: commands that
     write nothing are not jobs and never wait for one."""
-    from analytics import warehouse
+    from analytics.core import warehouse
 
     snapshot = warehouse.current_snapshot(settings)
     if snapshot is None:

@@ -96,7 +96,7 @@ def ensure_warehouse(events: int, seed: int, memory_limit: str | None = None) ->
     product. With one, the demo is built by a job kind that does not, and the marts are refreshed
     by a second job that first caps DuckDB's memory; its time is written to refresh.json.
     """
-    from analytics import jobs, marts, warehouse
+    from analytics.core import jobs, marts, warehouse
     from analytics.demo import build_demo
     from models.settings import Settings
 
@@ -138,7 +138,7 @@ def ensure_warehouse(events: int, seed: int, memory_limit: str | None = None) ->
 
 
 def _current_schema(path: Path) -> bool:
-    from analytics import warehouse
+    from analytics.core import warehouse
 
     con = duckdb.connect(str(path), read_only=True)
     try:
@@ -219,7 +219,7 @@ def _peak_rss_mb() -> float:
 def _project(db: Path, threads: int | None, repeat: int, memory_limit: str | None) -> dict:
     """Mart refresh (rolled back; skipped under a memory limit, where the build timed it) and every
     page interaction query, warm."""
-    from analytics import marts, warehouse
+    from analytics.core import marts, warehouse
 
     refresh = {}
     if not memory_limit:
@@ -256,8 +256,8 @@ def _project(db: Path, threads: int | None, repeat: int, memory_limit: str | Non
 
 def page_queries(con: duckdb.DuckDBPyConnection) -> dict:
     """The analytics calls the two pages make on an interaction, with the default filters."""
-    from analytics import cohorts, funnels, rfm, trends
-    from analytics.funnels import FunnelOptions
+    from analytics.conversion import cohorts, funnels, rfm, trends
+    from analytics.conversion.funnels import FunnelOptions
 
     flt = _default_filters(con)
     by_brand = _default_filters(con, brands=_top(con, "brand", 2))
@@ -305,8 +305,8 @@ def _project_answers(answers: dict) -> dict:
 
 
 def _default_filters(con, **lists):
-    from analytics import queries
-    from analytics.filters import Filters
+    from analytics.core import queries
+    from analytics.core.filters import Filters
 
     last = queries.one(con, "event_date_range")["last_day"]
     last = last.date() if hasattr(last, "date") else last

@@ -20,8 +20,8 @@ from collections import defaultdict
 
 import torch
 
-from models.copy_rules import CHANNELS, check_copy
-from models.copywriter import CopyWriter
+from analytics.campaigns.copy_rules import CHANNELS, check_copy
+from analytics.campaigns.copywriter import CopyWriter
 from models.settings import Settings
 from tests.models.copy_briefs import load_briefs
 

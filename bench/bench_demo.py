@@ -1,6 +1,6 @@
 """Demo generator: time, memory and size of building the demo shop, against a plain baseline.
 
-The project's path is the real one: ``analytics.jobs.run_job`` running ``build_demo`` into a
+The project's path is the real one: ``analytics.core.jobs.run_job`` running ``build_demo`` into a
 fresh DuckDB file (batches, checkpoints, the closing checkpoint and the published snapshot).
 The baseline, in the same process, writes the same number of *uniform random* event rows
 (numpy, same columns, same chunk size, same id-formatting insert) into a fresh warehouse
@@ -25,7 +25,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from analytics import jobs, warehouse
+from analytics.core import jobs, warehouse
 from analytics.demo import DemoParams, build_demo
 from analytics.demo.writer import sql
 from models.settings import Settings

@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analytics import warehouse
+from analytics.core import warehouse
 from analytics.ingest import import_file
 from analytics.ingest.validate import FORMULA_PATTERN
 from bench.bench_demo import PeakRss

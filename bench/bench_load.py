@@ -9,7 +9,7 @@ seconds (seeded); ``--think 0`` is the stress case where every session clicks as
 
 Meanwhile a model job (default ``sentiment``: the language model scores the shop's reviews, for
 minutes on a CPU, publishing once at its end) is started the way
-the dashboard starts it (analytics.jobs.launch_job, so it runs at the ``job_nice`` priority and
+the dashboard starts it (analytics.core.jobs.launch_job, so it runs at the ``job_nice`` priority and
 shows in every tab's job panel) and started again whenever it ends, until the clicks end.
 
 Reported: p50/p95/max interaction latency overall and per page, errors (exceptions shown on a
@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics import jobs  # noqa: E402
+from analytics.core import jobs  # noqa: E402
 from dashboard.components.frame import PAGES  # noqa: E402
 from models.settings import load_settings  # noqa: E402
 from tests.e2e.conftest import CHROMIUM_ARGS, start_server, stop_server  # noqa: E402

@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
-from analytics import jobs
-from analytics.features import user_features
-from analytics.segmentation import SegmentationConfig, segment_users
-from analytics.user_embeddings import refresh_user_embeddings
+from analytics.core import jobs
+from analytics.segments.features import user_features
+from analytics.segments.segmentation import SegmentationConfig, segment_users
+from analytics.segments.user_embeddings import refresh_user_embeddings
 from models.embeddings import TextEmbedder
 from models.settings import Settings
 

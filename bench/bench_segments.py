@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analytics import marts, queries, warehouse
-from analytics.features import user_features
-from analytics.profiles import build_profiles
-from analytics.segmentation import SegmentationConfig, segment_users
+from analytics.core import marts, queries, warehouse
+from analytics.segments.features import user_features
+from analytics.segments.profiles import build_profiles
+from analytics.segments.segmentation import SegmentationConfig, segment_users
 from bench.segments_shop import build_shop
 from models.settings import Settings
 
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 def embedding_throughput(naive_pairs: int) -> None:
     from transformers import pipeline
 
-    from analytics import jobs
+    from analytics.core import jobs
     from analytics.demo import build_demo
     from models.embeddings import TextEmbedder, pool
     from models.registry import resolve_model

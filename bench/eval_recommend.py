@@ -1,6 +1,6 @@
 """Recommendations: offline evaluation of the SAR-style model against popularity.
 
-Time split (analytics.recommend.evaluate): train on events before the point that leaves the
+Time split (analytics.campaigns.recommend.evaluate): train on events before the point that leaves the
 last 20% of purchases, test on what each buyer bought after it and had not bought before.
 Prints HR@10, NDCG@10, coverage and fallback share for both models and the HR ratio, on the
 demo shop (built through the job runner into a temporary folder) and the real REES46 and UCI
@@ -16,7 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from analytics import jobs, recommend, warehouse
+from analytics.campaigns import recommend
+from analytics.core import jobs, warehouse
 from analytics.demo import build_demo
 from analytics.ingest import import_file
 from models.settings import Settings

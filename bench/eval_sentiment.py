@@ -77,8 +77,8 @@ def evaluate(
 
 def train_on(settings: Settings, source: str, out: Path, epochs: float) -> Path:
     """Run the real train-sentiment command on a temporary warehouse holding ``source``'s reviews."""
-    from analytics import jobs
     from analytics.cli import main as cli_main
+    from analytics.core import jobs
 
     reviews = load_reviews(source)
     with tempfile.TemporaryDirectory() as tmp:

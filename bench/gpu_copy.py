@@ -16,7 +16,7 @@ import time
 
 import torch
 
-from models.copywriter import CopyWriter
+from analytics.campaigns.copywriter import CopyWriter
 from models.settings import Settings
 from tests.models.copy_briefs import load_briefs
 

@@ -1,6 +1,6 @@
 """Loading a causal LM and its tokenizer (GGUF or not) on the chosen device: one place for it.
 
-Review sentiment (``models.sentiment``) and the copy writer (``models.copywriter``) both run the
+Review sentiment (``models.sentiment``) and the copy writer (``analytics.campaigns.copywriter``) both run the
 packaged SmolLM2 by default; they load it the same way, so the code lives here.
 """
 

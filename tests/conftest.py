@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics import warehouse
+from analytics.core import warehouse
 from models.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +48,7 @@ def con():
 @pytest.fixture(scope="session")
 def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A small demo shop built once per test session through the real job runner and published."""
-    from analytics import jobs
+    from analytics.core import jobs
     from analytics.demo import build_demo
 
     s = Settings(db_path=tmp_path_factory.mktemp("demo") / "warehouse.duckdb")
@@ -78,9 +78,9 @@ def segmented(tmp_path_factory) -> Settings:
 
 def build_segmented(db_path: Path) -> Settings:
     """Build the ``segmented`` demo shop at ``db_path`` (for a test that changes it)."""
-    from analytics import jobs
+    from analytics.core import jobs
     from analytics.demo import build_demo
-    from analytics.segment_job import SegmentParams, segment_job
+    from analytics.segments.job import SegmentParams, segment_job
 
     settings = Settings(db_path=db_path)
     built = jobs.run_job(settings, "demo", lambda ctx: build_demo(ctx, events=20_000, seed=7, replace=False))

@@ -13,8 +13,8 @@ import re
 import duckdb
 import pytest
 
-from analytics import queries
-from tests.test_conventions import PARAM, PARAM_EXAMPLES, SQL_FILES
+from analytics.core import queries
+from tests.test_conventions import PARAM, PARAM_EXAMPLES, READ_QUERIES
 
 HOSTILE = [
     "'; drop table events; --",
@@ -48,9 +48,9 @@ def _fingerprint(con) -> dict[str, int]:
     return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}
 
 
-@pytest.mark.parametrize("path", SQL_FILES, ids=[p.stem for p in SQL_FILES])
+@pytest.mark.parametrize("path", READ_QUERIES, ids=[p.stem for p in READ_QUERIES])
 def test_hostile_values_stay_values(path, demo_settings):
-    from analytics import warehouse
+    from analytics.core import warehouse
 
     names = sorted(set(PARAM.findall(path.read_text())))
     if not any(isinstance(PARAM_EXAMPLES[n], str | list) or PARAM_EXAMPLES[n] is None for n in names):

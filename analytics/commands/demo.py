@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analytics import jobs
 from analytics.cli import CliError, add_job_arguments
+from analytics.core import jobs
 from models.settings import Settings
 
 NAME = "demo"

@@ -6,10 +6,10 @@ import argparse
 import json
 from datetime import date
 
-from analytics import campaigns
-from analytics.access import CLI_ACTOR
+from analytics.campaigns import studio as campaigns
+from analytics.campaigns.copy_rules import CHANNELS, LANGUAGES, TONES, BriefError, parse_offer, validate_brief
 from analytics.cli import CliError, open_published
-from models.copy_rules import CHANNELS, LANGUAGES, TONES, BriefError, parse_offer, validate_brief
+from analytics.trust.access import CLI_ACTOR
 from models.settings import Settings
 
 NAME = "draft"

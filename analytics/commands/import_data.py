@@ -7,10 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from analytics import jobs
-from analytics.access import Actor, Role
 from analytics.cli import CliError, add_job_arguments
+from analytics.core import jobs
 from analytics.ingest import FORMATS, IngestError, describe, import_file, preview_file
+from analytics.trust.access import Actor, Role
 from models.settings import Settings
 
 NAME = "import"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from analytics import jobs
 from analytics.cli import CliError
+from analytics.core import jobs
 from models.settings import Settings
 
 NAME = "jobs"

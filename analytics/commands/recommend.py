@@ -6,8 +6,8 @@ import argparse
 import json
 import math
 
-from analytics import queries
 from analytics.cli import CliError, open_published
+from analytics.core import queries
 from models.settings import Settings
 
 NAME = "recommend"
@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from analytics.recommend import segment_products
+    from analytics.campaigns.recommend import segment_products
 
     if args.limit < 1:
         raise CliError(f"--limit must be at least 1 (got {args.limit})")

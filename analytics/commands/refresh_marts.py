@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analytics import jobs, marts
 from analytics.cli import add_job_arguments
+from analytics.core import jobs, marts
 from models.settings import Settings
 
 NAME = "refresh-marts"

@@ -7,10 +7,11 @@ import sys
 from dataclasses import asdict
 from datetime import date
 
-from analytics import funnels, jobs
-from analytics.access import CLI_ACTOR, Actor
 from analytics.cli import CliError, add_job_arguments
-from analytics.filters import Filters
+from analytics.conversion import funnels
+from analytics.core import jobs
+from analytics.core.filters import Filters
+from analytics.trust.access import CLI_ACTOR, Actor
 from models.settings import Settings
 
 NAME = "save-audience"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analytics import jobs
 from analytics.cli import CliError, add_job_arguments
+from analytics.core import jobs
 from models.settings import Settings
 
 NAME = "segment"
@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from analytics.segment_job import SegmentParams, segment_job
+    from analytics.segments.job import SegmentParams, segment_job
 
     if args.clusters is not None and not 1 <= args.clusters <= 50:
         raise CliError(f"--clusters must be between 1 and 50 (got {args.clusters})")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analytics import jobs
 from analytics.cli import CliError, add_job_arguments
-from analytics.sentiment_job import COMMIT_REVIEWS
+from analytics.core import jobs
+from analytics.reviews.sentiment_job import COMMIT_REVIEWS
 from models.registry import ModelNotFound, resolve_model
 from models.review_text import model_key
 from models.settings import Settings
@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from analytics.sentiment_job import score_reviews
+    from analytics.reviews.sentiment_job import score_reviews
     from models.aspects import AspectFinder, load_aspects
     from models.sentiment import make_scorer
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from analytics import warehouse
 from analytics.cli import open_published
-from analytics.status import warehouse_status
+from analytics.core import warehouse
+from analytics.core.status import warehouse_status
 from models.settings import Settings
 
 NAME = "status"

@@ -9,8 +9,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from analytics import jobs
 from analytics.cli import CliError, add_job_arguments
+from analytics.core import jobs
 from models.registry import ModelNotFound, resolve_model
 from models.settings import Settings
 
@@ -72,7 +72,7 @@ def default_out(settings: Settings) -> Path:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from analytics.train_job import record_model, train_on_ratings
+    from analytics.reviews.train_job import record_model, train_on_ratings
 
     config = _config(args)
     out = Path(args.out) if args.out else default_out(settings)

@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 import numpy as np
 
+from analytics.core.jobs import JobContext
 from analytics.demo import writer
 from analytics.demo.catalog import Catalog, build_catalog
 from analytics.demo.chunk import generate_chunk
@@ -25,7 +26,6 @@ from analytics.demo.reviews import draw_reviews
 from analytics.demo.searches import QueryPool, build_query_pool, draw_searches
 from analytics.demo.timeline import Timeline, build_timeline
 from analytics.demo.writer import Counters
-from analytics.jobs import JobContext
 
 # Independent random streams: SeedSequence(seed, spawn_key=...) is what SeedSequence.spawn makes.
 CATALOG_STREAM, QUERY_STREAM, CHUNK_STREAM = 0, 1, 2

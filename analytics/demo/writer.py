@@ -8,15 +8,14 @@ resumed run numbers its rows exactly as an uninterrupted run would.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
+from analytics.core import queries
 from analytics.demo.catalog import Catalog
 from analytics.demo.chunk import Chunk
 from analytics.demo.customer_types import DEVICES, SOURCES
@@ -26,9 +25,16 @@ from analytics.demo.params import DemoParams
 from analytics.demo.reviews import Reviews
 from analytics.demo.searches import QueryPool, Searches
 
-SQL_DIR = Path(__file__).parent / "sql"  # the generator's own statements, apart from the page queries
 # Deleted by --replace, children first. A fixed allow-list: these names enter SQL text.
 CANONICAL_TABLES = ("events", "reviews", "searches", "users", "products", "imports")
+# The statement that appends each generated table (named here so every SQL file has a reader).
+INSERTS = {
+    "events": "insert_events",
+    "users": "insert_users",
+    "reviews": "insert_reviews",
+    "searches": "insert_searches",
+    "products": "insert_products",
+}
 
 
 @dataclass
@@ -47,22 +53,16 @@ class Counters:
         return asdict(self)
 
 
-@functools.cache
-def sql(name: str) -> str:
-    """The text of ``analytics/demo/sql/<name>.sql``."""
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-
-
 def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rows in each canonical table."""
-    cur = con.execute(sql("row_counts"))
+    cur = con.execute(queries.sql("row_counts"))
     row = dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
     return {key.removeprefix("count_"): int(value) for key, value in row.items()}
 
 
 def import_rows(con: duckdb.DuckDBPyConnection, import_id: int) -> dict[str, int]:
     """Rows an import has written so far (``imports`` is 1 when its record exists)."""
-    cur = con.execute(sql("import_rows"), {"import_id": import_id})
+    cur = con.execute(queries.sql("import_rows"), {"import_id": import_id})
     row = dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
     return {key.removeprefix("count_"): int(value) for key, value in row.items()}
 
@@ -88,12 +88,12 @@ def insert_import(
 ) -> None:
     """Record the demo build in ``imports`` (row totals are updated after every chunk)."""
     values = {"import_id": import_id, "file_name": file_name, "file_sha256": file_sha256, "notes": notes}
-    con.execute(sql("insert_import"), values | {"imported_at": imported_at})
+    con.execute(queries.sql("insert_import"), values | {"imported_at": imported_at})
 
 
 def update_import(con: duckdb.DuckDBPyConnection, import_id: int, rows: int, notes: str) -> None:
     """Running totals of the import, inside the chunk's transaction."""
-    con.execute(sql("update_import"), {"import_id": import_id, "rows": rows, "notes": notes})
+    con.execute(queries.sql("update_import"), {"import_id": import_id, "rows": rows, "notes": notes})
 
 
 def write_products(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
@@ -127,10 +127,10 @@ def write_chunk(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], imp
 
 def _insert(con: duckdb.DuckDBPyConnection, view: str, table: pa.Table, import_id: int | None) -> None:
     """Run ``sql/insert_<table>.sql`` over ``table`` registered as ``view``."""
-    query = "insert_" + view.removeprefix("demo_chunk_").removeprefix("demo_")
+    query = INSERTS[view.removeprefix("demo_chunk_").removeprefix("demo_")]
     con.register(view, table)
     try:
-        con.execute(sql(query), None if import_id is None else {"import_id": import_id})
+        con.execute(queries.sql(query), None if import_id is None else {"import_id": import_id})
     finally:
         con.unregister(view)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from analytics import queries
+from analytics.core import queries
 from analytics.ingest import validate as v
 from analytics.ingest.formats import Format
 from analytics.ingest.mapping import EVENT_TYPES, PRODUCT_ATTRIBUTES, TABLES, Mapping, missing_columns

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from analytics.ingest import statements
+from analytics.core import queries
 from analytics.ingest import validate as v
 from analytics.ingest.formats import Format
 from analytics.ingest.source import SourceFile
@@ -93,7 +93,7 @@ def _stage_lines(staging: Staging, source: SourceFile) -> None:
     staging.insert("events", "online_retail_events", params)
     staging.insert("products", "online_retail_products", params)
     staging.insert("users", "online_retail_users", params)
-    skipped = statements.one(staging.con, "online_retail_skipped")
+    skipped = queries.one(staging.con, "online_retail_skipped")
     staging.note("bad_debt_lines_skipped", int(skipped["bad_debt_lines"]))
     staging.note("stock_adjustment_lines_skipped", int(skipped["stock_adjustment_lines"]))
     kept = raw.rows - skipped["bad_debt_lines"] - skipped["stock_adjustment_lines"]

@@ -16,16 +16,16 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from analytics import queries, warehouse
-from analytics.access import CLI_ACTOR, Actor, require
-from analytics.ingest import detect, statements, writer
+from analytics.core import queries, warehouse
+from analytics.core.jobs import JobContext
+from analytics.ingest import detect, writer
 from analytics.ingest.formats import Format
 from analytics.ingest.mapping import Mapping, load_mapping
 from analytics.ingest.registry import FORMATS
 from analytics.ingest.source import DEFAULT_LIMITS, Limits, SourceFile, folder_sha256, inspect_file
 from analytics.ingest.staging import STAGE_TABLES, Staging, create_stage_tables, drop_temp_tables
 from analytics.ingest.validate import IngestError, fail
-from analytics.jobs import JobContext
+from analytics.trust.access import CLI_ACTOR, Actor, require
 
 INSPECT_SHARE, STAGE_SHARE = 0.4, 0.8  # progress: bytes read up to 40%, staged up to 80%, then written
 KEYS = {"products": "product_id", "users": "user_id", "reviews": "review_id", "orders": "order_id"}
@@ -140,7 +140,7 @@ def import_file(
         notes = {**_notes(staging, fmt, detected), **_duplicate_events(con)}
         report(STAGE_SHARE, f"writing {Path(path).name}")
         with batch({"file_sha256": sha}) as writer_con:
-            import_id = int(statements.one(writer_con, "next_import_id")["import_id"])
+            import_id = int(queries.one(writer_con, "next_import_id")["import_id"])
             written, updated = writer.write(writer_con, import_id)
             notes |= _write_notes(staging, _distinct_events(staging, notes), written, updated)
             writer.record(
@@ -259,7 +259,7 @@ def _stage(staging: Staging, fmt: Format, sources: list[SourceFile], mapping: Ma
     staging.progress(INSPECT_SHARE, f"checking the values of {fmt.name} data")
     fmt.stage(staging, sources, mapping)
     con = staging.con
-    con.execute(f"create or replace temp table ingest_sessions as {statements.sql('derive_sessions')}")
+    con.execute(f"create or replace temp table ingest_sessions as {queries.sql('derive_sessions')}")
     staging.note(
         "sessions_derived_with_30_minute_gaps", staging.count("(select distinct session_id from ingest_sessions)")
     )
@@ -268,7 +268,7 @@ def _stage(staging: Staging, fmt: Format, sources: list[SourceFile], mapping: Ma
     )
     unordered = "(select distinct session_id from stage_events where event_type = 'purchase' and order_id is null)"
     staging.note("orders_formed_from_sessions", staging.count(unordered, "session_id is not null"))
-    con.execute(statements.sql("orders_by_session"))
+    con.execute(queries.sql("orders_by_session"))
     staging.insert("orders", "orders_from_events")
     staging.insert("users", "users_from_stage")
     staging.insert("products", "products_from_stage")

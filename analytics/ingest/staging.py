@@ -25,8 +25,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from analytics import queries
-from analytics.ingest import statements, validate
+from analytics.core import queries
+from analytics.ingest import validate
 from analytics.ingest.source import DEFAULT_LIMITS, Limits, SourceFile
 from analytics.ingest.validate import Check, IngestError, Problem
 
@@ -126,14 +126,14 @@ class Staging:
         """Append the rows of the named SQL file to ``stage_<table>`` (columns matched by name)."""
         if table not in STAGE_TABLES:
             raise ValueError(f"unknown staged table '{table}'")
-        self.con.execute(f"insert into stage_{table} by name {statements.sql(query)}", params or {})
+        self.con.execute(f"insert into stage_{table} by name {queries.sql(query)}", params or {})
         return self.count(f"stage_{table}")
 
     def table(self, name: str, query: str, params: dict[str, Any] | None = None) -> None:
         """Materialise the named SQL file as the helper table ``ingest_<name>`` (dropped afterwards)."""
         if not re.fullmatch(r"[a-z_]+", name):
             raise ValueError(f"helper table name '{name}' is not snake_case")
-        self.con.execute(f"create or replace temp table ingest_{name} as {statements.sql(query)}", params or {})
+        self.con.execute(f"create or replace temp table ingest_{name} as {queries.sql(query)}", params or {})
 
     def count(self, table: str, where: str = "true") -> int:
         """Rows of a staging table (``where`` is a predicate written in code, never user input)."""

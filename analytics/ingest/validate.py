@@ -16,7 +16,8 @@ from typing import Any
 
 import duckdb
 
-from analytics import privacy, queries
+from analytics.core import queries
+from analytics.trust import privacy
 
 MAX_SHOWN = 8  # problems listed in one message; the rest are counted
 FOUND_CHARS = 60

@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from analytics.ingest import statements
+from analytics.core import queries
 
 # (table, SQL file) in the order they are written.
 APPENDS = (
@@ -32,8 +32,8 @@ def write(con: duckdb.DuckDBPyConnection, import_id: int) -> tuple[dict[str, int
     appended = {}
     for table, name in APPENDS:
         params = {"import_id": import_id} if table in ("events", "orders", "reviews") else {}
-        appended[table] = _count(con.execute(statements.sql(name), params))
-    updated = {table: _count(con.execute(statements.sql(name))) for table, name in FILLS}
+        appended[table] = _count(con.execute(queries.sql(name), params))
+    updated = {table: _count(con.execute(queries.sql(name))) for table, name in FILLS}
     return appended, updated
 
 
@@ -51,7 +51,7 @@ def record(
 ) -> None:
     """The imports row: what was read from which file (by SHA-256), what was written, who, when."""
     con.execute(
-        statements.sql("write_import"),
+        queries.sql("write_import"),
         {
             "import_id": import_id,
             "source_format": source_format,

@@ -7,12 +7,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from analytics import campaigns, drafts
-from analytics.access import Actor, PermissionDenied
-from analytics.campaigns import SegmentContext
+from analytics.campaigns import drafts
+from analytics.campaigns import studio as campaigns
+from analytics.campaigns.copy_rules import CHANNELS, LANGUAGES, TONES, Brief, BriefError, parse_offer, validate_brief
+from analytics.campaigns.studio import SegmentContext
+from analytics.trust.access import Actor, PermissionDenied
 from dashboard.components import data, trust
 from dashboard.components.context import settings
-from models.copy_rules import CHANNELS, LANGUAGES, TONES, Brief, BriefError, parse_offer, validate_brief
 
 RESULT_KEY = "camp_result"  # session state: the last result with its brief and segment
 

@@ -51,7 +51,7 @@ def trend(df: pd.DataFrame, column: str, title: str, *, percent: bool = False, u
 
 
 def funnel(steps: pd.DataFrame, count_by: str) -> go.Figure:
-    """The funnel of ``steps`` (analytics.funnels.funnel) counted by ``users`` or ``sessions``."""
+    """The funnel of ``steps`` (analytics.conversion.funnels.funnel) counted by ``users`` or ``sessions``."""
     values = steps[count_by].fillna(0)
     start = values.iloc[0] or float("nan")
     text = [f"{v:,.0f}  ({v / start:.1%} of viewers)" if start == start else f"{v:,.0f}" for v in values]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.access import Actor, Role
+from analytics.trust.access import Actor, Role
 from models.settings import Settings, load_settings
 
 

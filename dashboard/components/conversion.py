@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analytics import marts, metrics, privacy
-from analytics.funnels import FunnelOptions
-from analytics.trends import Change
+from analytics.conversion.funnels import FunnelOptions
+from analytics.conversion.trends import Change
+from analytics.core import marts, metrics
+from analytics.trust import privacy
 from dashboard.components import data, trust
 from dashboard.components.context import settings
 from dashboard.components.conversion_tables import Table

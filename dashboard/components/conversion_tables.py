@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analytics import funnels
-from analytics.funnels import FunnelOptions
+from analytics.conversion import funnels
+from analytics.conversion.funnels import FunnelOptions
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Table:
 
 
 def steps_table(steps: pd.DataFrame, options: FunnelOptions) -> Table:
-    """analytics.funnels.funnel's steps: users and sessions at each step, conversion and loss."""
+    """analytics.conversion.funnels.funnel's steps: users and sessions at each step, conversion and loss."""
     names = {
         "label": "step",
         "users": "users",
@@ -43,7 +43,7 @@ def steps_table(steps: pd.DataFrame, options: FunnelOptions) -> Table:
 
 
 def breakdown_table(groups: pd.DataFrame, breakdown: tuple[str, ...]) -> Table:
-    """analytics.funnels.funnel_breakdown's groups: users at each step and the step rates."""
+    """analytics.conversion.funnels.funnel_breakdown's groups: users at each step and the step rates."""
     names = {
         "users_view": "viewed",
         "users_cart": "added to cart",
@@ -57,7 +57,7 @@ def breakdown_table(groups: pd.DataFrame, breakdown: tuple[str, ...]) -> Table:
 
 
 def tier_table(tiers: pd.DataFrame, currency: str) -> Table:
-    """analytics.rfm.tiers: customers, shares and means per tier."""
+    """analytics.conversion.rfm.tiers: customers, shares and means per tier."""
     names = {
         "tier": "tier",
         "customers": "customers",
@@ -82,7 +82,7 @@ def tier_table(tiers: pd.DataFrame, currency: str) -> Table:
 
 
 def cohort_table(retention: pd.DataFrame, grain: str) -> Table:
-    """analytics.cohorts.retention in long form."""
+    """analytics.conversion.cohorts.retention in long form."""
     frame = retention.assign(cohort=pd.to_datetime(retention["cohort"]).dt.date).rename(
         columns={
             "cohort_users": "customers",

@@ -11,8 +11,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from analytics import queries, warehouse
-from analytics.warehouse import Snapshot
+from analytics.core import queries, warehouse
+from analytics.core.warehouse import Snapshot
 from dashboard.components.context import settings
 
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from analytics.filters import Filters
+from analytics.core.filters import Filters
 from dashboard.components import data
 
 KEYS = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics.access import Actor
+from analytics.trust.access import Actor
 from dashboard.components import filters, jobs
 from dashboard.components.context import actor, settings
 

@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analytics import appstate, jobs
-from analytics.access import Actor, require
+from analytics.core import appstate, jobs
+from analytics.trust.access import Actor, require
 from dashboard.components import data
 from dashboard.components.context import actor, settings
 

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from analytics.segment_views import OTHER
+from analytics.segments.views import OTHER
 
 PALETTE = px.colors.qualitative.Safe
 LAYOUT = {

@@ -1,6 +1,6 @@
 """Widgets of the Segments page: run summary, segment cards, the rebuild form.
 
-They show what analytics.segment_views returns; review text and phrases pass PII masking,
+They show what analytics.segments.views returns; review text and phrases pass PII masking,
 segments below the minimum group size are never shown on their own.
 """
 
@@ -11,9 +11,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analytics import privacy
-from analytics.access import Actor
-from analytics.segment_views import OTHER, other_size
+from analytics.segments.views import OTHER, other_size
+from analytics.trust import privacy
+from analytics.trust.access import Actor
 from dashboard.components import jobs
 
 CARDS_PER_ROW = 2

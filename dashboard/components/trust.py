@@ -9,8 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import appstate, export, privacy
-from analytics.access import Actor, PermissionDenied, require
+from analytics.core import appstate
+from analytics.trust import export, privacy
+from analytics.trust.access import Actor, PermissionDenied, require
 from dashboard.components.context import actor, settings
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analytics import jobs as job_runner
-from analytics.access import Actor, require
+from analytics.core import jobs as job_runner
 from analytics.ingest import Preview, describe, preview_file
+from analytics.trust.access import Actor, require
 from dashboard.components import data, jobs, trust
 from dashboard.components.context import settings
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import appstate
+from analytics.core import appstate
 from dashboard.components import trust
 from dashboard.components.context import settings
 

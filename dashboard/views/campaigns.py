@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from analytics import campaigns, drafts
+from analytics.campaigns import drafts
+from analytics.campaigns import studio as campaigns
 from dashboard.components import campaigns as widgets
 from dashboard.components import data, trust
 from dashboard.components.context import settings

@@ -3,8 +3,9 @@ first-purchase cohorts, RFM tiers and customer lifetime value."""
 
 import streamlit as st
 
-from analytics import cohorts, funnels, metrics, rfm
 from analytics.commands.save_audience import argv_for
+from analytics.conversion import cohorts, funnels, rfm
+from analytics.core import metrics
 from dashboard.components import charts, conversion, data, filters, jobs, trust
 from dashboard.components import conversion_tables as tables
 from dashboard.components.context import settings

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics.status import warehouse_status
+from analytics.core.status import warehouse_status
 from dashboard.components import data, jobs, trust, upload
 
 who = trust.gate("view_charts")

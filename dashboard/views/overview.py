@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from analytics import metrics, trends
+from analytics.conversion import trends
+from analytics.core import metrics
 from dashboard.components import charts, conversion, data, filters, trust
 from dashboard.components import conversion_tables as tables
 from dashboard.components.context import settings

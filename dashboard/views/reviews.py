@@ -4,8 +4,9 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from analytics import privacy, reviews
-from analytics.sentiment_job import pending_count
+from analytics.reviews import views as reviews
+from analytics.reviews.sentiment_job import pending_count
+from analytics.trust import privacy
 from dashboard.components import data, jobs, trust
 from dashboard.components.context import settings
 from dashboard.components.filters import current_filters

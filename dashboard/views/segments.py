@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from analytics import funnels, metrics, segment_views
-from analytics.profiles import RFM_TIERS
+from analytics.conversion import funnels
+from analytics.core import metrics
+from analytics.segments import views as segment_views
+from analytics.segments.profiles import RFM_TIERS
 from dashboard.components import data, filters, trust
 from dashboard.components import segment_charts as charts
 from dashboard.components import segments as widgets

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from analytics import queries
-from analytics.filters import Filters
+from analytics.core import queries
+from analytics.core.filters import Filters
 from dashboard.components.filters import DEFAULT_DAYS
 
 

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from analytics import drafts
+from analytics.campaigns import drafts
 from tests.app.conftest import make_app
 
 

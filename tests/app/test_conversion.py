@@ -1,7 +1,7 @@
 """Conversion page on the small demo shop: funnel options, breakdowns, audience, cohorts, RFM tiers."""
 
-from analytics import funnels, rfm
-from analytics.funnels import FunnelOptions
+from analytics.conversion import funnels, rfm
+from analytics.conversion.funnels import FunnelOptions
 from tests.app.conversion_support import default_filters, table_with
 
 

@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import appstate, jobs
+from analytics.core import appstate, jobs
 from tests.app.conftest import make_app
 from tests.conftest import ROOT
 

@@ -1,6 +1,6 @@
 """Overview page on the small demo shop: cards, filters, trend grain, small groups."""
 
-from analytics import trends
+from analytics.conversion import trends
 from tests.app.conversion_support import default_filters, metric, table_with
 
 
@@ -51,7 +51,7 @@ def test_filters_leaving_too_few_visitors_hide_the_numbers(demo_app):
 
 
 def test_stale_marts_are_flagged(settings):
-    from analytics import jobs
+    from analytics.core import jobs
     from tests.app.conftest import make_app
     from tests.conftest import shared_sample
     from tests.unit.conversion.samples import REES46, load_rees46

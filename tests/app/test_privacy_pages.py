@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analytics import jobs
+from analytics.core import jobs
 from dashboard.components.frame import PAGES
 from models.settings import Settings
 from tests.app.conftest import make_app
@@ -37,7 +37,7 @@ def planted_shop(tmp_path_factory) -> Settings:
         return summary
 
     def score(ctx):
-        from analytics.sentiment_job import score_reviews
+        from analytics.reviews.sentiment_job import score_reviews
         from models.aspects import AspectFinder, load_aspects
         from models.sentiment import make_scorer
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 import pytest
 
-from analytics import jobs
+from analytics.core import jobs
 from models.settings import Settings
 from tests.app.conftest import make_app
 from tests.models.conftest import plain_classifier_dir  # noqa: F401 - fixture

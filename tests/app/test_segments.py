@@ -2,8 +2,9 @@
 
 import pytest
 
-from analytics import jobs, segment_views, warehouse
-from analytics.access import Actor, Role
+from analytics.core import jobs, warehouse
+from analytics.segments import views as segment_views
+from analytics.trust.access import Actor, Role
 from dashboard.components import frame
 from tests.app.conftest import make_app
 from tests.app.conversion_support import default_filters, table_with
@@ -54,7 +55,7 @@ def test_comparison_follows_the_chosen_segments(segmented, reader):
 
 
 def test_funnel_per_segment_follows_the_sidebar_filters(segmented, reader):
-    from analytics import funnels
+    from analytics.conversion import funnels
 
     at = _run(segmented)
     before = table_with(at, "Viewed").set_index("Segment")["Viewed"]

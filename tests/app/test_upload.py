@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from analytics import jobs
+from analytics.core import jobs
 from analytics.ingest import FORMATS, import_file
 from dashboard.components.upload import DETECT, FORMAT_LABELS, safe_name
 from tests.app.conftest import make_app

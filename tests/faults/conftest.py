@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from analytics import jobs, warehouse
+from analytics.core import jobs, warehouse
 from models.settings import Settings
 from tests.conftest import ROOT
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from analytics import jobs
+from analytics.core import jobs
 from models.settings import Settings
 from tests.conftest import shared_sample
 from tests.faults.conftest import kill_when, published_counts, run_cli, start_cli, table_counts

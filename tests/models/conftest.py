@@ -7,7 +7,7 @@ import os
 import pandas as pd
 import pytest
 
-from analytics import jobs
+from analytics.core import jobs
 from models.settings import PACKAGED_MINILM, Settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

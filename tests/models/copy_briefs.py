@@ -6,8 +6,8 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
-from models.copy_rules import Brief, Offer, validate_brief
-from models.copywriter import Grounding
+from analytics.campaigns.copy_rules import Brief, Offer, validate_brief
+from analytics.campaigns.copywriter import Grounding
 
 BRIEFS_FILE = Path(__file__).resolve().parent.parent / "data" / "briefs.json"
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from models.copy_rules import (
+from analytics.campaigns.copy_rules import (
     CHANNELS,
     BriefError,
     Offer,
@@ -15,7 +15,7 @@ from models.copy_rules import (
     parse_offer,
     validate_brief,
 )
-from models.copywriter import Grounding, build_messages, frame, mmr, quote_untrusted
+from analytics.campaigns.copywriter import Grounding, build_messages, frame, mmr, quote_untrusted
 
 TODAY = date(2026, 6, 1)
 XMAS = date(2026, 12, 24)

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 import torch
 
-from models.copy_rules import Offer, check_copy, validate_brief
-from models.copywriter import CopyWriter, Grounding
+from analytics.campaigns.copy_rules import Offer, check_copy, validate_brief
+from analytics.campaigns.copywriter import CopyWriter, Grounding
 from models.settings import Settings
 from tests.models.copy_briefs import load_briefs
 

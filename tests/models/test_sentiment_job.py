@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from analytics import jobs, warehouse
 from analytics.cli import main
-from analytics.sentiment_job import score_reviews
+from analytics.core import jobs, warehouse
+from analytics.reviews.sentiment_job import score_reviews
 from models.aspects import AspectFinder
 from models.sentiment import ClassifierScorer
 from tests.models.conftest import insert_reviews

@@ -5,8 +5,8 @@ import json
 import pandas as pd
 import pytest
 
-from analytics import warehouse
 from analytics.cli import main
+from analytics.core import warehouse
 from tests.conftest import shared_sample
 from tests.models.conftest import insert_reviews
 

@@ -7,9 +7,9 @@ import json
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from analytics import jobs, warehouse
+from analytics.core import jobs, warehouse
 from analytics.demo import build_demo
-from analytics.segment_job import SegmentParams, segment_job
+from analytics.segments.job import SegmentParams, segment_job
 from models.settings import Settings
 
 pytestmark = pytest.mark.slow

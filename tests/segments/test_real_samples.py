@@ -6,8 +6,8 @@ import json
 import numpy as np
 import pytest
 
-from analytics import jobs, warehouse
-from analytics.segment_job import SegmentParams, segment_job
+from analytics.core import jobs, warehouse
+from analytics.segments.job import SegmentParams, segment_job
 from models.settings import Settings
 from tests.segments import samples
 

@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from analytics import warehouse
+from analytics.core import warehouse
 from analytics.demo import DemoParams, build_demo
 
 DATA_TABLES = ("events", "products", "users", "reviews", "searches")
@@ -22,7 +22,7 @@ class CrashInBatch(RuntimeError):
 
 
 class FakeContext:
-    """The parts of analytics.jobs.JobContext that build_demo uses, on any connection.
+    """The parts of analytics.core.jobs.JobContext that build_demo uses, on any connection.
 
     ``crash_in_batch=n`` raises inside the n-th batch (1-based) before it commits, like a
     process killed mid-transaction; ``checkpoints`` holds what a real runner would have saved.

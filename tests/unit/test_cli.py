@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from analytics import jobs
 from analytics.cli import main
+from analytics.core import jobs
 
 
 def test_status_without_warehouse_is_a_clear_error(settings, capsys):

@@ -7,7 +7,7 @@ import re
 import duckdb
 import pytest
 
-from analytics import jobs, warehouse
+from analytics.core import jobs, warehouse
 from analytics.demo import DemoParams, build_demo, writer
 from models.settings import Settings
 from tests.unit.demo_support import CrashInBatch, FakeContext, build_memory, table_digests

@@ -2,8 +2,9 @@
 
 import pytest
 
-from analytics import appstate, drafts
-from analytics.access import Actor, PermissionDenied, Role
+from analytics.campaigns import drafts
+from analytics.core import appstate
+from analytics.trust.access import Actor, PermissionDenied, Role
 
 VIEWER = Actor("viewer@shop.test", Role.VIEWER)
 MARKETER = Actor("marketer@shop.test", Role.MARKETER)

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from analytics import jobs, warehouse
+from analytics.core import jobs, warehouse
 from tests.conftest import ROOT
 
 
@@ -91,7 +91,7 @@ def test_lock_timeout_is_reported(settings):
 
 SCRIPT = """
 import sys, time
-from analytics import jobs
+from analytics.core import jobs
 from models.settings import Settings
 s = Settings(db_path=sys.argv[1])
 def job(ctx):
@@ -157,7 +157,7 @@ def test_failed_prepare_is_recorded(settings):
 
 
 def test_command_line_jobs_are_audited(settings):
-    from analytics import appstate
+    from analytics.core import appstate
 
     result = jobs.run_job(settings, "insert", _insert_batches(1), params={"n": 1}, actor="ops@shop.test")
     entry = appstate.read_audit(settings)[0]

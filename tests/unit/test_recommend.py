@@ -12,8 +12,9 @@ from datetime import timedelta
 
 import pytest
 
-from analytics import jobs, recommend
+from analytics.campaigns import recommend
 from analytics.cli import main
+from analytics.core import jobs
 from analytics.ingest import import_file
 from tests.conftest import shared_sample
 from tests.segments.shops import T0, add_events, add_products, insert_rows

@@ -5,11 +5,12 @@ from datetime import date
 
 import pytest
 
-from analytics import funnels, jobs
-from analytics.access import Actor, PermissionDenied, Role
-from analytics.filters import Filters
-from analytics.funnels import FunnelOptions
+from analytics.conversion import funnels
+from analytics.conversion.funnels import FunnelOptions
+from analytics.core import jobs
+from analytics.core.filters import Filters
 from analytics.ingest import import_file
+from analytics.trust.access import Actor, PermissionDenied, Role
 from tests.conftest import shared_sample
 
 VIEWER = Actor("viewer@shop.test", Role.VIEWER)

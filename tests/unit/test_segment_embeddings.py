@@ -5,8 +5,8 @@ from contextlib import contextmanager
 import numpy as np
 import pytest
 
-from analytics import warehouse
-from analytics.user_embeddings import refresh_user_embeddings
+from analytics.core import warehouse
+from analytics.segments.user_embeddings import refresh_user_embeddings
 from models.embeddings import TextEmbedder, pool
 from models.settings import Settings
 from tests.segments.shops import tiny_shop

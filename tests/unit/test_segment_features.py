@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from analytics.features import user_features
+from analytics.segments.features import user_features
 from tests.segments.shops import tiny_shop
 
 

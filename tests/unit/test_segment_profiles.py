@@ -5,13 +5,14 @@ import json
 import numpy as np
 import pytest
 
-from analytics import marts, rfm, warehouse
-from analytics.complaints import segment_complaints
-from analytics.features import user_features
-from analytics.filters import Filters
-from analytics.profiles import NON_BUYERS, build_profiles, customer_values
-from analytics.segmentation import SegmentationConfig, segment_users
-from analytics.traits import segment_traits, short_name
+from analytics.conversion import rfm
+from analytics.core import marts, warehouse
+from analytics.core.filters import Filters
+from analytics.segments.complaints import segment_complaints
+from analytics.segments.features import user_features
+from analytics.segments.profiles import NON_BUYERS, build_profiles, customer_values
+from analytics.segments.segmentation import SegmentationConfig, segment_users
+from analytics.segments.traits import segment_traits, short_name
 from tests.segments.shops import add_reviews, typed_shop
 
 

@@ -3,8 +3,10 @@
 import pandas as pd
 import pytest
 
-from analytics import export, jobs, segment_views, warehouse
-from analytics.segment_job import SegmentParams, segment_job
+from analytics.core import jobs, warehouse
+from analytics.segments import views as segment_views
+from analytics.segments.job import SegmentParams, segment_job
+from analytics.trust import export
 from tests.segments.shops import typed_shop
 
 

@@ -4,14 +4,14 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from analytics.features import user_features
-from analytics.segmentation import SegmentationConfig, behaviour_matrix, choose_k, design_matrix, segment_users
+from analytics.segments.features import user_features
+from analytics.segments.segmentation import SegmentationConfig, behaviour_matrix, choose_k, design_matrix, segment_users
 from tests.segments.shops import typed_shop
 
 
 @pytest.fixture(scope="module")
 def shop():
-    from analytics import warehouse
+    from analytics.core import warehouse
 
     con = warehouse.connect_memory()
     typed_shop(con, 300)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from analytics.text_decision import explained_share, keep_text, text_redundancy
+from analytics.segments.text_decision import explained_share, keep_text, text_redundancy
 
 RNG = np.random.default_rng(0)
 BEHAVIOUR = RNG.normal(size=(600, 5))

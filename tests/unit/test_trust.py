@@ -5,8 +5,8 @@ import io
 import pandas as pd
 import pytest
 
-from analytics import export, privacy
-from analytics.access import ACTIONS, Actor, PermissionDenied, Role, require
+from analytics.trust import export, privacy
+from analytics.trust.access import ACTIONS, Actor, PermissionDenied, Role, require
 
 VIEWER, MARKETER, ADMIN = (Actor(n, r) for n, r in (("v", Role.VIEWER), ("m", Role.MARKETER), ("a", Role.ADMIN)))
 

@@ -1,7 +1,7 @@
 import duckdb
 import pytest
 
-from analytics import jobs, warehouse
+from analytics.core import jobs, warehouse
 
 
 def test_memory_warehouse_has_canonical_tables(con):

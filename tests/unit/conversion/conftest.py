@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analytics import marts, warehouse
+from analytics.core import marts, warehouse
 from tests.conftest import shared_sample
 from tests.unit.conversion.samples import REES46, UCI_INVOICES, load_rees46, load_uci_invoices
 

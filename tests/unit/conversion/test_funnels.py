@@ -4,10 +4,11 @@ from datetime import date
 
 import pytest
 
-from analytics import funnels, marts
-from analytics.access import Actor, PermissionDenied, Role
-from analytics.filters import Filters
-from analytics.funnels import FunnelOptions
+from analytics.conversion import funnels
+from analytics.conversion.funnels import FunnelOptions
+from analytics.core import marts
+from analytics.core.filters import Filters
+from analytics.trust.access import Actor, PermissionDenied, Role
 
 OCT_1 = Filters(date(2019, 10, 1), date(2019, 10, 1))
 

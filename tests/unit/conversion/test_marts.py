@@ -2,7 +2,8 @@
 
 import pytest
 
-from analytics import cli, jobs, marts, warehouse
+from analytics import cli
+from analytics.core import jobs, marts, warehouse
 from tests.conftest import shared_sample
 from tests.unit.conversion.samples import REES46, load_rees46
 

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import metrics
+from analytics.core import metrics
 
 
 def test_every_metric_has_one_definition_sentence():

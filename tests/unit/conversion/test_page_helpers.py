@@ -6,8 +6,8 @@ import pandas as pd
 
 from analytics import cli
 from analytics.commands import save_audience
-from analytics.filters import Filters
-from analytics.funnels import FunnelOptions
+from analytics.conversion.funnels import FunnelOptions
+from analytics.core.filters import Filters
 from dashboard.components import charts
 from dashboard.components import conversion_tables as tables
 

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import rfm
-from analytics.filters import Filters
+from analytics.conversion import rfm
+from analytics.core.filters import Filters
 from tests.conftest import shared_sample
 from tests.unit.conversion.samples import UCI_INVOICES
 

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import marts, trends
-from analytics.filters import Filters
+from analytics.conversion import trends
+from analytics.core import marts
+from analytics.core.filters import Filters
 from tests.conftest import shared_sample
 from tests.unit.conversion.samples import UCI_INVOICES
 

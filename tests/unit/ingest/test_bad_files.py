@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from analytics import jobs, warehouse
 from analytics.cli import main
+from analytics.core import jobs, warehouse
 from analytics.ingest import IngestError, import_file
 from tests.unit.ingest.conftest import BAD, fill, table_hashes
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from analytics import jobs, warehouse
 from analytics.cli import main
+from analytics.core import jobs, warehouse
 from tests.unit.ingest.conftest import BAD, GOOD
 
 

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from analytics import jobs, warehouse
-from analytics.access import Actor, PermissionDenied, Role
+from analytics.core import jobs, warehouse
 from analytics.ingest import IngestError, import_file, writer
+from analytics.trust.access import Actor, PermissionDenied, Role
 from tests.unit.ingest.conftest import GOOD, table_hashes
 
 HEADER = "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session"

@@ -9,7 +9,7 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from analytics import warehouse
+from analytics.core import warehouse
 from analytics.ingest import import_file
 from tests.conftest import shared_sample
 

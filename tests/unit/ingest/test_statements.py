@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from analytics import warehouse
-from analytics.ingest import import_file, statements
+from analytics.core import queries, warehouse
+from analytics.ingest import import_file
 from tests.unit.ingest.conftest import GOOD
 
-FILES = sorted(statements.SQL_DIR.glob("*.sql"))
+FILES = sorted((queries.ANALYTICS_DIR / "ingest" / "sql").glob("*.sql"))
 EVENTS_MAPPING = """
 table = "events"
 [columns]
@@ -25,9 +25,9 @@ brand = "maker"
 def used(tmp_path_factory):
     """Import one small file of every format and shape, recording the statements run."""
     names: set[str] = set()
-    real = statements.sql.__wrapped__
+    real = queries.sql.__wrapped__
     patch = pytest.MonkeyPatch()
-    patch.setattr(statements, "sql", lambda name: names.add(name) or real(name))
+    patch.setattr(queries, "sql", lambda name: names.add(name) or real(name))
     folder = tmp_path_factory.mktemp("events")
     (folder / "events.csv").write_text("at,what,who,item,maker\n2024-03-01 10:00:00,view,u1,p1,acme\n")
     (folder / "events.toml").write_text(EVENTS_MAPPING)

@@ -1,0 +1,1 @@
+"""Campaigns: products to feature, offer and copy rules, the copy writer, drafts and the studio."""

@@ -1,0 +1,176 @@
+"""Recommendations: products to feature per segment, products to suggest per user, and an
+offline evaluation against popularity. Method and figures: docs/RECOMMEND.md.
+
+The heavy work (pairs of products over every user's history) runs in DuckDB
+(analytics/campaigns/sql/recommend_*.sql); Python only formats reasons and computes metrics over the
+small top-k lists. Results are exact: the minimum group size is a filter the caller chooses
+(``min_support``), as the privacy rules want it applied where data is shown.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from analytics.core import queries
+
+# User-item affinity weights per event type (wishlist counts as a cart). A purchase says more
+# than a cart, a cart more than a view; views still carry most of the taste because there are
+# twenty times more of them.
+PURCHASE_WEIGHT, CART_WEIGHT, VIEW_WEIGHT = 4.0, 2.0, 1.0
+# Time decay is optional: on the demo shop (stable tastes) any half-life under a year lowered
+# HR@10, so the default keeps the whole history (None).
+HALF_LIFE_DAYS: float | None = None
+MAX_HISTORY = 50  # a user's strongest products entering the pair count (bounds the self-join)
+MAX_NEIGHBOURS = 50  # most similar products kept per product
+MIN_TOGETHER = 2  # users two products must share to count as related (one is chance)
+SIMILARITY = "cosine"  # cooccurrence, jaccard, lift or cosine (docs/RECOMMEND.md)
+TEST_SHARE = 0.2  # the evaluation tests on the last 20% of purchases
+
+SEGMENT_COLUMNS = [
+    "product_id",
+    "title",
+    "category",
+    "brand",
+    "price",
+    "segment_users",
+    "segment_rate",
+    "overall_rate",
+    "lift",
+    "reason",
+]
+USER_COLUMNS = ["user_id", "rank", "product_id", "title", "score", "reason", "source"]
+
+
+def segment_products(
+    con: duckdb.DuckDBPyConnection, run_id: int, segment_id: int, *, limit: int = 10, min_support: int = 20
+) -> pd.DataFrame:
+    """The products segment ``segment_id`` of run ``run_id`` over-indexes on, best lift first.
+
+    A product's rate is the share of users who carted or bought it (one count per user,
+    unweighted: a cart and a purchase both show intent, and counting people keeps
+    ``segment_users`` a group size the privacy minimum applies to). Only products with at
+    least ``min_support`` users of the segment are returned: pass settings.min_group_size.
+    """
+    frame = queries.frame(
+        con,
+        "recommend_segment_products",
+        {"run_id": run_id, "segment_id": segment_id, "limit": limit, "min_support": max(1, min_support)},
+    )
+    frame["reason"] = [
+        _segment_reason(row.lift, row.segment_users, row.segment_size) for row in frame.itertuples(index=False)
+    ]
+    return frame[SEGMENT_COLUMNS]
+
+
+def _segment_reason(lift: float, users: int, size: int) -> str:
+    who = f"({users:,} of its {size:,} users)"
+    if lift >= 1.05:
+        return f"bought or carted by {lift:.1f}x more of this segment than average {who}"
+    if lift > 0.95:
+        return f"bought or carted by this segment as often as average {who}"
+    return f"bought or carted by {lift:.1f}x as many of this segment as average {who}"
+
+
+def user_recommendations(
+    con: duckdb.DuckDBPyConnection,
+    user_ids: list[str] | None = None,
+    *,
+    k: int = 10,
+    as_of: datetime | None = None,
+) -> pd.DataFrame:
+    """Up to ``k`` products per user, SAR-style, with a reason each.
+
+    Score of product j for user u: sum over u's products i of affinity(u, i) x similarity(i, j),
+    similarity from how many users' histories hold both (cosine). Products u bought are
+    excluded. Users without history, or with fewer than ``k`` scored products, are filled up
+    with the products bought by most users (``source`` 'popular'). ``user_ids`` None means
+    every known user; ``as_of`` uses only events before it (the offline evaluation).
+    """
+    frame = _ranked(con, user_ids, k=k, as_of=as_of, popular_only=False)
+    frame["reason"] = [_user_reason(row) for row in frame.itertuples(index=False)]
+    return frame[USER_COLUMNS]
+
+
+def _ranked(
+    con: duckdb.DuckDBPyConnection,
+    user_ids: list[str] | None,
+    *,
+    k: int,
+    as_of: datetime | None,
+    popular_only: bool,
+) -> pd.DataFrame:
+    params = {
+        "user_ids": None if user_ids is None else [str(u) for u in user_ids],
+        "k": int(k),
+        "as_of": as_of,
+        "popular_only": popular_only,
+        "purchase_weight": PURCHASE_WEIGHT,
+        "cart_weight": CART_WEIGHT,
+        "view_weight": VIEW_WEIGHT,
+        "half_life_days": HALF_LIFE_DAYS,
+        "max_history": MAX_HISTORY,
+        "max_neighbours": MAX_NEIGHBOURS,
+        "min_together": MIN_TOGETHER,
+        "similarity": SIMILARITY,
+    }
+    return queries.frame(con, "recommend_user_items", params)
+
+
+def _user_reason(row: Any) -> str:
+    if row.source == "popular":
+        return "popular: bought by many customers"
+    if row.because_product_id == row.product_id:
+        return "viewed or carted before and not bought yet"
+    return f"often bought with {row.because_title}"
+
+
+def evaluate(con: duckdb.DuckDBPyConnection, *, split_at: datetime | None = None, k: int = 10) -> dict[str, Any]:
+    """Time-split offline evaluation of the SAR model against popularity.
+
+    Both models learn from events before ``split_at`` (default: the purchase time that leaves
+    the last 20% of purchases after it). Test users are those who bought after the split;
+    their targets are the products they bought after it and had not bought before. Returns
+    ``split_at``, ``users`` and, for ``sar`` and ``popular``: hr_at_k, ndcg_at_k, coverage
+    (share of the catalog recommended to some test user) and fallback_share (share of test
+    users served by the popularity fallback alone). Deterministic: ties break on product id.
+    """
+    if split_at is None:
+        split_at = queries.one(con, "recommend_split_point", {"test_share": TEST_SHARE}).get("split_at")
+    result: dict[str, Any] = {"split_at": split_at, "k": k, "users": 0}
+    targets = queries.frame(con, "recommend_eval_targets", {"split_at": split_at}) if split_at else pd.DataFrame()
+    if targets.empty:
+        empty = {"hr_at_k": 0.0, "ndcg_at_k": 0.0, "coverage": 0.0, "fallback_share": 0.0}
+        return result | {"sar": empty, "popular": dict(empty)}
+    wanted = targets.groupby("user_id")["product_id"].agg(set).to_dict()
+    users = sorted(wanted)
+    catalog = int(queries.one(con, "recommend_catalog_size")["products"])
+    result["users"] = len(users)
+    for name, popular_only in (("sar", False), ("popular", True)):
+        recs = _ranked(con, users, k=k, as_of=split_at, popular_only=popular_only)
+        result[name] = _metrics(recs, wanted, k, catalog)
+    return result
+
+
+def _metrics(recs: pd.DataFrame, wanted: dict[str, set], k: int, catalog: int) -> dict[str, float]:
+    """HR@k, NDCG@k (binary relevance), coverage and fallback share over the test users."""
+    lists = recs.sort_values(["user_id", "rank"]).groupby("user_id")["product_id"].agg(list).to_dict()
+    hits, ndcg = 0, 0.0
+    for user, targets in wanted.items():
+        ranked = lists.get(user, [])[:k]
+        gains = [1.0 / math.log2(position + 2) for position, item in enumerate(ranked) if item in targets]
+        ideal = sum(1.0 / math.log2(position + 2) for position in range(min(len(targets), k)))
+        hits += bool(gains)
+        ndcg += sum(gains) / ideal
+    personal = recs[recs["source"] == "co-occurrence"]["user_id"].nunique()
+    n = len(wanted)
+    return {
+        "hr_at_k": hits / n,
+        "ndcg_at_k": ndcg / n,
+        "coverage": recs["product_id"].nunique() / catalog if catalog else 0.0,
+        "fallback_share": 1.0 - personal / n,
+    }

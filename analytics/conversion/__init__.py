@@ -1,0 +1,1 @@
+"""Conversion analytics for the Overview and Conversion pages: funnels, trends, cohorts, RFM, CLV."""

@@ -1,0 +1,205 @@
+"""The DuckDB warehouse: schema migrations, the writer connection and published snapshots.
+
+One writer at a time (docs/ARCHITECTURE.md): only jobs open the primary file, one at a time
+under the job lock (analytics.core.jobs). When a job ends it publishes an immutable copy of the
+primary, a *snapshot*, and moves the ``CURRENT`` pointer to it atomically. The dashboard reads
+snapshots only, read-only, so it never blocks a job and never sees a job's half-written work.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from models.settings import Settings
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse is missing, unreadable or from an unknown schema version."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    id: int
+    name: str
+    sql: str
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A published, immutable copy of the warehouse."""
+
+    seq: int
+    path: Path
+    published_at: str
+    job_id: int | None
+
+
+def migrations() -> list[Migration]:
+    """Every forward migration shipped with the code, in id order."""
+    found = []
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if not match:
+            raise WarehouseError(f"{path}: migration files are named NNN_snake_name.sql")
+        found.append(Migration(int(match[1]), match[2], path.read_text(encoding="utf-8")))
+    ids = [m.id for m in found]
+    if len(ids) != len(set(ids)):
+        raise WarehouseError(f"duplicate migration ids in {MIGRATIONS_DIR}: {ids}")
+    return found
+
+
+def configure(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Session settings every connection needs: UTC so timestamps mean the same everywhere."""
+    con.execute("set TimeZone = 'UTC'")
+    return con
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply the migrations this database lacks, each in its own transaction.
+
+    Returns the ids applied. A database newer than the code (an applied id the code does not
+    know) is refused rather than guessed at.
+    """
+    con.execute(
+        "create table if not exists schema_migrations "
+        "(id integer primary key, name varchar not null, applied_at timestamp not null)"
+    )
+    applied = {row[0] for row in con.execute("select id from schema_migrations").fetchall()}
+    known = {m.id for m in migrations()}
+    unknown = applied - known
+    if unknown:
+        raise WarehouseError(
+            f"the warehouse has migrations {sorted(unknown)} that this code does not know; "
+            "upgrade the code before opening it"
+        )
+    done = []
+    for migration in migrations():
+        if migration.id in applied:
+            continue
+        con.begin()
+        try:
+            con.execute(migration.sql)
+            con.execute(
+                "insert into schema_migrations values ($id, $name, $at)",
+                {"id": migration.id, "name": migration.name, "at": _utc_now()},
+            )
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
+        done.append(migration.id)
+    return done
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest applied migration id (0 for an empty database)."""
+    try:
+        row = con.execute("select coalesce(max(id), 0) from schema_migrations").fetchone()
+    except duckdb.CatalogException:
+        return 0
+    return int(row[0])
+
+
+def connect_memory() -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory warehouse with every migration applied (tests, scratch work)."""
+    con = configure(duckdb.connect(":memory:"))
+    migrate(con)
+    return con
+
+
+def open_writer(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """Open the primary file read-write and bring its schema up to date.
+
+    Call only while holding the job lock (analytics.core.jobs.job_lock).
+    """
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = configure(duckdb.connect(str(settings.db_path)))
+    migrate(con)
+    return con
+
+
+def close_writer(con: duckdb.DuckDBPyConnection) -> None:
+    """Checkpoint (fold the write-ahead log into the file) and close."""
+    con.execute("checkpoint")
+    con.close()
+
+
+def current_snapshot(settings: Settings) -> Snapshot | None:
+    """The snapshot the dashboard should read, or None before the first publish."""
+    try:
+        data = json.loads(settings.snapshot_pointer.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise WarehouseError(f"{settings.snapshot_pointer} is corrupt: {exc}") from exc
+    path = settings.snapshot_dir / data["file"]
+    return Snapshot(int(data["seq"]), path, data["published_at"], data.get("job_id"))
+
+
+def publish_snapshot(settings: Settings, job_id: int | None = None) -> Snapshot:
+    """Copy the closed primary file to a new snapshot and point ``CURRENT`` at it.
+
+    Every step is atomic (write to a temporary name, fsync, rename), so a crash leaves either
+    the old pointer or the new one, never a half-copied snapshot behind the pointer.
+    """
+    wal = Path(f"{settings.db_path}.wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise WarehouseError(f"{wal} is not empty: the writer was not closed before publishing")
+    settings.snapshot_dir.mkdir(parents=True, exist_ok=True)
+    previous = current_snapshot(settings)
+    seq = previous.seq + 1 if previous else 1
+    final = settings.snapshot_dir / f"{seq:06d}.duckdb"
+    tmp = final.with_name(f".{final.name}.tmp")
+    shutil.copyfile(settings.db_path, tmp)
+    _fsync(tmp)
+    os.replace(tmp, final)
+    snapshot = Snapshot(seq, final, _utc_now().isoformat(timespec="seconds"), job_id)
+    pointer = {"seq": seq, "file": final.name, "published_at": snapshot.published_at, "job_id": job_id}
+    _atomic_write(settings.snapshot_pointer, json.dumps(pointer))
+    _remove_old_snapshots(settings, keep_from=seq - settings.snapshots_kept + 1)
+    return snapshot
+
+
+def open_reader(snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a published snapshot."""
+    if not snapshot.path.is_file():
+        raise WarehouseError(f"snapshot {snapshot.path} is missing")
+    return configure(duckdb.connect(str(snapshot.path), read_only=True))
+
+
+def _remove_old_snapshots(settings: Settings, keep_from: int) -> None:
+    # Readers that still hold an old snapshot keep reading it: on POSIX an unlinked file
+    # lives until its last open handle is closed.
+    for path in settings.snapshot_dir.glob("*.duckdb"):
+        if path.stem.isdigit() and int(path.stem) < keep_from:
+            path.unlink(missing_ok=True)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    _fsync(tmp)
+    os.replace(tmp, path)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)

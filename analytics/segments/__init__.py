@@ -1,0 +1,1 @@
+"""Customer segments: user features and text embeddings, clustering, traits, profiles, the job."""
