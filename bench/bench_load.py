@@ -16,7 +16,7 @@ Reported: p50/p95/max interaction latency overall and per page, errors (exceptio
 page), the jobs run and their outcome, and where the CPU went (server, Chromium, job): the 20
 browsers run on the server's own cores here, unlike colleagues' browsers on their own laptops.
 Baseline in the same run: the same clicks by one session alone before the load starts; the
-ratio printed is p95 under load / p95 alone. Target (issue 8): p95 under 3 s, no error.
+ratio printed is p95 under load / p95 alone. Target: p95 under 3 s, no error.
 
     python -m bench.bench_load [--sessions 20] [--rounds 2] [--think 10] [--events 200000] [--job sentiment]
 """

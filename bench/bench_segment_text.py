@@ -1,5 +1,5 @@
 """What the text embedding adds to the segments, with against without, on the demo shop and the
-real REES46, Olist and UCI samples (issue 6: "keep it only where it helps, and say so").
+real REES46, Olist and UCI samples ("keep it only where it helps, and say so").
 
 For each data set: the users' text vectors (the project's embedder, each distinct text once),
 then segments with k chosen automatically, with the text embedding forced on and off, for two

@@ -1,4 +1,4 @@
-"""Segmentation benchmarks (issue 6), each path against a baseline in the same process.
+"""Segmentation benchmarks, each path against a baseline in the same process.
 
 1. Embedding throughput: the project's path (each distinct text embedded once, in batches,
    then pooled per user) against a naive loop calling a transformers ``pipeline`` on one

@@ -2,7 +2,7 @@
 
 A fresh clone creates .venv, installs the requirements, builds the demo warehouse and starts the
 server; the page counts as rendered when the Data page shows its row counts in Chromium.
-Targets (DESIGN.md, issue 2): fresh clone under 5 minutes; existing warehouse under 10 s. The
+Targets (DESIGN.md): fresh clone under 5 minutes; existing warehouse under 10 s. The
 ratio printed is measured time / target (below 1 meets it).
 
     python -m bench.bench_startup [--keep]

@@ -1,6 +1,6 @@
 """The most frequent complaints of each segment.
 
-When the sentiment job has found what reviews talk about (issue 5's ``review_aspects``: an aspect
+When the sentiment job has found what reviews talk about (``review_aspects``: an aspect
 such as delivery or quality, with the sentiment of the sentences about it), a segment's
 complaints are the aspects its scored reviews talk about negatively most often. Otherwise they
 are phrases of its low-rated reviews:

@@ -1,4 +1,4 @@
-"""Whether the text embedding helps the segments: measured, not assumed (issue 6).
+"""Whether the text embedding helps the segments: measured, not assumed.
 
 ``keep_text`` keeps it only when both hold:
 

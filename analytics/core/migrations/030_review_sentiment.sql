@@ -1,4 +1,4 @@
--- Review sentiment (issue 5). Scores carry the model that produced them and its version, so
+-- Review sentiment. Scores carry the model that produced them and its version, so
 -- several models' scores live side by side and a retrained model's folder is scored afresh.
 create table review_sentiment (
     review_id      varchar not null,

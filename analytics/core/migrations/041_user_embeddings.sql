@@ -1,4 +1,4 @@
--- Text embeddings for segmentation (issue 6). Each distinct text is embedded once per model
+-- Text embeddings for segmentation. Each distinct text is embedded once per model
 -- and kept, so a rerun embeds only texts it has not seen; a user's embedding is the weighted
 -- mean of their texts' embeddings and is recomputed only when their texts change.
 -- No primary keys: these tables reach millions of rows and are written by delete + insert in

@@ -1,4 +1,4 @@
--- Details of a segmentation run (issue 6), kept beside the tables of 040 so their columns stay
+-- Details of a segmentation run, kept beside the tables of 040 so their columns stay
 -- as other code expects: the 2-D map of a sample of users (PCA of what the segments were built
 -- from) and each segment's figures (size, revenue, RFM mix, CLV, top lists, ...) as JSON.
 create table segment_map_points (
