@@ -96,3 +96,18 @@ create macro latest_run_segments() as table
     from user_segments s
     join latest_run r on r.run_id = s.run_id
     left join segment_profiles p on p.run_id = s.run_id and p.segment_id = s.segment_id;
+
+-- Reviews with words that scoring_model at scoring_version has not scored yet: what the sentiment
+-- job scores and counts. A title that only restates the rating (star_title, a regular
+-- expression matched case-insensitively) is no words.
+create macro unscored_reviews(scoring_model, scoring_version, star_title) as table
+    with
+        scored as (
+            select review_id from review_sentiment
+            where model = scoring_model and model_version = scoring_version
+        )
+    select r.review_id, r.title, r.text
+    from reviews r
+    where (nullif(trim(r.text), '') is not null
+            or (nullif(trim(r.title), '') is not null and not regexp_matches(r.title, star_title, 'i')))
+        and not exists (select 1 from scored s where s.review_id = r.review_id);
