@@ -80,7 +80,7 @@ create macro funnel_sessions(
 -- The Reviews page's scope: reviews scored by scoring_model, written from start_at (inclusive)
 -- to end_at (exclusive), of the chosen categories and brands (traffic source and device do not
 -- apply to reviews).
-create macro scoped_reviews(scoring_model, start_at, end_at, categories, brands) as table
+create macro reviews_in_scope(scoring_model, start_at, end_at, categories, brands) as table
     select *
     from scored_reviews
     where model = scoring_model

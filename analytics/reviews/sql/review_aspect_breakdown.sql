@@ -1,7 +1,7 @@
 -- What reviews talk about (aspects found by $model's job) and how they feel about it, inside the filters.
 with
     review_aspects as (select * from review_aspects where model = $model),
-    filtered as (select * from scoped_reviews($model, $start, $end, $categories, $brands)),
+    filtered as (select * from reviews_in_scope($model, $start, $end, $categories, $brands)),
     mentions as (
         select
             a.aspect,

@@ -5,7 +5,7 @@ with
     review_aspects as (select review_id, aspect from review_aspects where model = $model),
     filtered as (
         select r.*, coalesce(g.segment, '(none)') as segment
-        from scoped_reviews($model, $start, $end, $categories, $brands) r
+        from reviews_in_scope($model, $start, $end, $categories, $brands) r
         left join segments g using (user_id)
     ),
     in_group as (

@@ -1,7 +1,7 @@
 -- Reviews whose words disagree with their stars under $model: 4-5 stars read as negative, or
 -- 1-2 stars read as positive; the strongest disagreements first.
 with
-    filtered as (select * from scoped_reviews($model, $start, $end, $categories, $brands)),
+    filtered as (select * from reviews_in_scope($model, $start, $end, $categories, $brands)),
     mismatched as (
         select
             created_at, product, rating, score, label, title, text,

@@ -3,7 +3,7 @@ with
     segments as (select user_id, segment_name as segment from latest_run_segments() where segment_name is not null),
     filtered as (
         select r.*, coalesce(g.segment, '(none)') as segment
-        from scoped_reviews($model, $start, $end, $categories, $brands) r
+        from reviews_in_scope($model, $start, $end, $categories, $brands) r
         left join segments g using (user_id)
     ),
     grouped as (

@@ -1,6 +1,6 @@
 -- Headline figures of review sentiment for $model inside the filters.
 with
-    filtered as (select * from scoped_reviews($model, $start, $end, $categories, $brands)),
+    filtered as (select * from reviews_in_scope($model, $start, $end, $categories, $brands)),
     final as (
         select
             count(*) as count_reviews,

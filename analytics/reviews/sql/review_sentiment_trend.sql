@@ -1,6 +1,6 @@
 -- Weekly review sentiment for $model inside the filters.
 with
-    filtered as (select * from scoped_reviews($model, $start, $end, $categories, $brands)),
+    filtered as (select * from reviews_in_scope($model, $start, $end, $categories, $brands)),
     weekly as (
         select
             date_trunc('week', created_at)::date as week_start,
