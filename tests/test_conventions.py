@@ -1,5 +1,6 @@
-"""The house rules, tested: SQL files used and runnable, no streamlit below the dashboard,
-no SQL in pages, every page in the README."""
+"""The house rules, tested: SQL files used, bound and runnable (read queries here, job statements
+in their jobs' tests), shared SQL rules used, no streamlit below the dashboard, no SQL in pages,
+every page in the README."""
 
 from __future__ import annotations
 
@@ -10,24 +11,38 @@ from pathlib import Path
 
 import pytest
 
-from analytics.core import queries
+from analytics.core import queries, warehouse
 from dashboard.components.frame import PAGES
 from tests.conftest import ROOT
+from tests.unit import statements
 
 SQL_FILES = sorted(queries.index().values())
+MIGRATION_FILES = sorted(warehouse.MIGRATIONS_DIR.glob("*.sql"))
 # Statements that write, or read the staging tables and relations a job registers first, run in
-# their jobs' tests (ingest, demo, segments); every other file is a read query and runs here.
+# their jobs' tests; every other file is a read query and runs here.
 JOB_DIRS = {"ingest", "demo"}
+# Each SQL folder holding such statements, and the test file that checks that its job runs every
+# one of them (with tests/unit/statements.py).
+STATEMENT_CHECKS = {
+    "conversion": "tests/unit/conversion/test_funnels.py",
+    "demo": "tests/unit/test_demo_job.py",
+    "ingest": "tests/unit/ingest/test_statements.py",
+    "reviews": "tests/models/test_sentiment_job.py",
+    "segments": "tests/unit/test_segment_job.py",
+}
 
 
 def _is_read_query(path: Path) -> bool:
-    body = "\n".join(line for line in path.read_text().splitlines() if not line.lstrip().startswith("--"))
-    first = body.split(None, 1)[0].lower() if body.strip() else ""
-    return path.parent.parent.name not in JOB_DIRS and first in ("select", "with")
+    return path.parent.parent.name not in JOB_DIRS and not statements.writes(path)
 
 
 READ_QUERIES = [p for p in SQL_FILES if _is_read_query(p)]
 PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+# Comments and quoted text, where '?', '{' or '$' are plain characters; leftmost match wins, so
+# a quote inside a comment and '--' inside a string are read right.
+COMMENTS_AND_QUOTES = re.compile(r"--[^\n]*|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"")
+NOT_BOUND_BY_NAME = re.compile(r"\?|[{}]|%s\b|%\([a-z_]+\)s|\$(?![a-z_])")
+MACRO = re.compile(r"^create\s+(?:or\s+replace\s+)?macro\s+([a-z_][a-z0-9_]*)", re.I | re.M)
 # An example value for every bound parameter name used in the SQL folders; a new name needs one.
 PARAM_EXAMPLES: dict[str, object] = {
     "start": datetime(2026, 1, 1),
@@ -92,6 +107,33 @@ def _python_sources(*folders: str) -> list[Path]:
 def test_sql_file_is_used_by_code(path):
     code = "\n".join(p.read_text() for p in _python_sources("analytics", "dashboard", "models"))
     assert f'"{path.stem}"' in code or f"'{path.stem}'" in code, f"{path.name} is not referenced by any code"
+
+
+def _sql_code(path: Path) -> str:
+    return COMMENTS_AND_QUOTES.sub(" ", path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", SQL_FILES + MIGRATION_FILES, ids=lambda p: f"{p.parent.parent.name}/{p.stem}")
+def test_sql_file_binds_values_only_by_name(path):
+    found = sorted({m.group() for m in NOT_BOUND_BY_NAME.finditer(_sql_code(path))})
+    assert not found, f"{path.name} has {found}: bind values as $name (lower case), never by position or formatting"
+
+
+def test_every_shared_sql_rule_is_called_by_a_query():
+    defined = {name for m in warehouse.migrations() for name in MACRO.findall(m.sql)}
+    code = "\n".join(_sql_code(p) for p in SQL_FILES)
+    unused = sorted(name for name in defined if not re.search(rf"\b{name}\(", code))
+    assert defined and not unused, f"macros no query calls: {unused}"
+
+
+def test_every_folder_of_job_statements_is_checked_by_its_job_tests():
+    folders = {p.parent.parent.name for p in SQL_FILES if not _is_read_query(p)}
+    assert folders == set(STATEMENT_CHECKS), "add the folder and its job's test file to STATEMENT_CHECKS"
+    for folder, test_file in STATEMENT_CHECKS.items():
+        text = (ROOT / test_file).read_text(encoding="utf-8")
+        assert f'job_statements("{folder}"' in text, (
+            f"{test_file} does not check that its job runs analytics/{folder}/sql"
+        )
 
 
 @pytest.mark.parametrize("path", READ_QUERIES, ids=[p.stem for p in READ_QUERIES])

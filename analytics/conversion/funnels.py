@@ -154,24 +154,24 @@ def save_audience(
     if not name.strip():
         raise ValueError("an audience needs a name")
     users = audience(con, filters, options, step, not_step)
-    audience_id = con.execute("select coalesce(max(audience_id), 0) + 1 from audiences").fetchone()[0]
+    audience_id = queries.one(con, "next_audience_id")["audience_id"]
     definition = {"filters": asdict(filters), "options": asdict(options), "step": step, "not_step": not_step}
     con.execute(
-        "insert into audiences values ($id, $name, $at, $by, $definition, $count)",
+        queries.sql("store_audience"),
         {
-            "id": audience_id,
+            "audience_id": audience_id,
             "name": name.strip(),
-            "at": datetime.now(UTC).replace(microsecond=0, tzinfo=None),
-            "by": actor.name,
+            "created_at": datetime.now(UTC).replace(microsecond=0, tzinfo=None),
+            "created_by": actor.name,
             "definition": json.dumps(definition, default=str),
-            "count": len(users),
+            "count_users": len(users),
         },
     )
-    con.register("_audience_users", users[["user_id"]])
+    con.register("audience_batch", users[["user_id"]])
     try:
-        con.execute("insert into audience_users select $id, user_id from _audience_users", {"id": audience_id})
+        con.execute(queries.sql("store_audience_users"), {"audience_id": audience_id})
     finally:
-        con.unregister("_audience_users")
+        con.unregister("audience_batch")
     return {"audience_id": int(audience_id), "count_users": len(users)}
 
 

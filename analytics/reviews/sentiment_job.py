@@ -131,16 +131,21 @@ def _aspect_rows(
 def _write(ctx: JobContext, model: str, review_ids: list[str], rows: pd.DataFrame, aspect_rows: pd.DataFrame) -> None:
     # Replace this model's rows for the batch (an older version's scores), then insert the new ones.
     params = {"model": model, "ids": review_ids}
-    ctx.con.execute("delete from review_sentiment where model = $model and list_contains($ids, review_id)", params)
-    ctx.con.execute("delete from review_aspects where model = $model and list_contains($ids, review_id)", params)
-    if not rows.empty:
-        ctx.con.register("scored_batch", rows)
-        ctx.con.execute("insert into review_sentiment by name select * from scored_batch")
-        ctx.con.unregister("scored_batch")
-    if not aspect_rows.empty:
-        ctx.con.register("aspect_batch", aspect_rows)
-        ctx.con.execute("insert into review_aspects by name select * from aspect_batch")
-        ctx.con.unregister("aspect_batch")
+    ctx.con.execute(queries.sql("delete_review_sentiment"), params)
+    ctx.con.execute(queries.sql("delete_review_aspects"), params)
+    _insert(ctx, "scored_batch", rows, "store_review_sentiment")
+    _insert(ctx, "aspect_batch", aspect_rows, "store_review_aspects")
+
+
+def _insert(ctx: JobContext, relation: str, frame: pd.DataFrame, query: str) -> None:
+    """Run the statement file ``query``, which reads ``frame`` as ``relation``; nothing when empty."""
+    if frame.empty:
+        return
+    ctx.con.register(relation, frame)
+    try:
+        ctx.con.execute(queries.sql(query))
+    finally:
+        ctx.con.unregister(relation)
 
 
 def _short(model: str) -> str:

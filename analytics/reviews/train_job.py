@@ -34,7 +34,7 @@ def record_model(ctx: JobContext) -> dict[str, Any]:
     report = ctx.prepared
     with ctx.batch():
         ctx.con.execute(
-            "insert or replace into sentiment_models values ($model, $base, $at, $train, $holdout, $metrics)",
+            queries.sql("store_sentiment_model"),
             {
                 "model": report.out_dir,
                 "base": report.base_model,

@@ -6,9 +6,12 @@ import pytest
 from analytics.cli import main
 from analytics.core import jobs, warehouse
 from analytics.reviews.sentiment_job import score_reviews
+from analytics.reviews.train_job import record_model
 from models.aspects import AspectFinder
 from models.sentiment import ClassifierScorer
+from models.training import TrainingReport
 from tests.models.conftest import insert_reviews
+from tests.unit import statements
 
 pytestmark = pytest.mark.slow
 
@@ -102,3 +105,20 @@ def test_sentiment_command_scores_and_prints_throughput(settings, plain_classifi
 def test_sentiment_command_names_a_missing_model(settings, capsys):
     assert main(["--db", str(settings.db_path), "sentiment", "--model", "/nowhere/model"]) == 2
     assert "model '/nowhere/model': no such folder or file" in capsys.readouterr().err
+
+
+def test_every_statement_file_runs_in_review_jobs(settings, scorer, monkeypatch):
+    used = statements.record(monkeypatch)
+    insert_reviews(settings, REVIEWS)
+    _run(settings, scorer, AspectFinder(settings).load())
+    # The train job's recording step, with the report a training run would have prepared.
+    report = TrainingReport("/models/ours", "base", "2026-01-02 03:04:05", 40, 12, {"accuracy": 0.9}, 1.0)
+    recorded = jobs.run_job(settings, "train_sentiment", record_model, prepare=lambda ctx: report)
+    assert recorded.status == "done", recorded.error
+    con = warehouse.open_reader(warehouse.current_snapshot(settings))
+    try:
+        assert con.execute("select model, count_train from sentiment_models").fetchall() == [("/models/ours", 40)]
+    finally:
+        con.close()
+    not_run = statements.job_statements("reviews") - used
+    assert not not_run, f"not run by the review jobs: {sorted(not_run)}"

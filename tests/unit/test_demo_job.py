@@ -10,6 +10,7 @@ import pytest
 from analytics.core import jobs, warehouse
 from analytics.demo import DemoParams, build_demo, writer
 from models.settings import Settings
+from tests.unit import statements
 from tests.unit.demo_support import CrashInBatch, FakeContext, build_memory, table_digests
 
 SMALL_CHUNKS = DemoParams(users_per_chunk=150)  # 40k events -> 5 chunks
@@ -145,3 +146,16 @@ def test_crash_and_resume_through_the_real_job_runner(tmp_path, monkeypatch):
         assert table_digests(con) == table_digests(build_memory(EVENTS, seed=1, params=SMALL_CHUNKS)[0])
     finally:
         con.close()
+
+
+def test_every_statement_file_runs_in_a_crashed_and_resumed_build(monkeypatch):
+    used = statements.record(monkeypatch)
+    con = warehouse.connect_memory()
+    crashing = FakeContext(con, crash_in_batch=2)
+    with pytest.raises(CrashInBatch):
+        build_demo(crashing, events=EVENTS, seed=1, replace=False, params=SMALL_CHUNKS)
+    resumed = FakeContext(con, resume_state=crashing.checkpoints[-1])
+    assert build_demo(resumed, events=EVENTS, seed=1, replace=False, params=SMALL_CHUNKS)["resumed_chunks"] == 1
+    # Every file: the demo folder's read queries check the job's own writes (refusal, resume).
+    not_run = statements.job_statements("demo", every_file=True) - used
+    assert not not_run, f"not run by a demo build: {sorted(not_run)}"

@@ -8,6 +8,7 @@ from analytics import cli
 from analytics.core import jobs, queries, warehouse
 from analytics.segments.job import SegmentParams, segment_job
 from tests.segments.shops import typed_shop
+from tests.unit import statements
 
 
 @pytest.fixture
@@ -107,11 +108,7 @@ def test_command_refuses_a_bad_number_of_segments(shop_settings, capsys):
 
 @pytest.mark.slow
 def test_every_statement_file_runs_in_segment_jobs(shop_settings, monkeypatch):
-    from analytics.core import queries
-
-    used: set[str] = set()
-    real = queries.sql.__wrapped__
-    monkeypatch.setattr(queries, "sql", lambda name: used.add(name) or real(name))
+    used = statements.record(monkeypatch)
     assert (
         jobs.run_job(
             shop_settings, "segment", lambda ctx: segment_job(ctx, SegmentParams(clusters=3, text="on"))
@@ -120,11 +117,5 @@ def test_every_statement_file_runs_in_segment_jobs(shop_settings, monkeypatch):
     )
     monkeypatch.setattr("analytics.segments.job.build_profiles", lambda *a: (_ for _ in ()).throw(RuntimeError("x")))
     assert _segment(shop_settings).status == "failed"
-    files = {p.stem for p in (queries.ANALYTICS_DIR / "segments" / "sql").glob("*.sql") if _writes(p)}
-    assert files == used, f"not run: {sorted(files - used)}"
-
-
-def _writes(path) -> bool:
-    """Whether a SQL file is a writing statement (the job's own), not a page query."""
-    body = " ".join(line for line in path.read_text().splitlines() if not line.lstrip().startswith("--"))
-    return body.split(None, 1)[0].lower() in ("insert", "update", "delete", "create")
+    not_run = statements.job_statements("segments") - used
+    assert not not_run, f"not run: {sorted(not_run)}"

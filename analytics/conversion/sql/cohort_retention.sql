@@ -7,10 +7,7 @@ with
         select user_key, day
         from order_lines
         where day < cast($end as date)
-            and ($categories is null or list_contains($categories, category))
-            and ($brands is null or list_contains($brands, brand))
-            and ($traffic_sources is null or list_contains($traffic_sources, traffic_source))
-            and ($devices is null or list_contains($devices, device))
+            and matches_filters(category, brand, traffic_source, device, $categories, $brands, $traffic_sources, $devices)
     ),
     user_periods as (
         select distinct user_key, cast(date_trunc($grain, day) as date) as period

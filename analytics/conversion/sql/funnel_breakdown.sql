@@ -1,36 +1,25 @@
 -- The funnel per group of the $breakdown columns (allow-listed in analytics.funnels; the others
--- are null): users at each step. Same options and step rules as funnel_steps.sql (keep them in
--- step). Users are counted in one stage per (group, user); sessions and pairs are left out here,
--- which keeps a breakdown by product columns as fast as it can be on the per-product mart.
+-- are null): users at each step. Same options and step rules (the funnel_sessions macro) as
+-- funnel_steps.sql. Users are counted in one stage per (group, user); sessions and pairs are
+-- left out here, which keeps a breakdown by product columns as fast as it can be on the
+-- per-product mart.
 with
-    totals as (select * from mart_session_totals),
-    steps as (select * from mart_session_steps),
     whole_catalog as (
         select $categories is null and $brands is null
             and not list_has_any($breakdown, ['category', 'brand', 'price_band']) as yes
     ),
-    chosen as (
-        select * from totals where (select yes from whole_catalog)
-        union all
-        select * from steps where not (select yes from whole_catalog)
-    ),
-    latest_run as (select max(run_id) as run_id from segment_runs where status = 'complete'),
     segments as (
-        select m.user_key, s.segment_id || ': ' || coalesce(p.name, 'segment ' || s.segment_id) as segment
-        from user_segments s
-        join latest_run r on r.run_id = s.run_id
+        select m.user_key, s.segment_id || ': ' || coalesce(s.segment_name, 'segment ' || s.segment_id) as segment
+        from latest_run_segments() s
         join mart_users m on m.user_id = s.user_id
-        left join segment_profiles p on p.run_id = s.run_id and p.segment_id = s.segment_id
         where list_contains($breakdown, 'segment')
     ),
-    filtered as (
+    funnel as (
         select *
-        from chosen
-        where day >= cast($start as date) and day < cast($end as date)
-            and ($categories is null or list_contains($categories, category))
-            and ($brands is null or list_contains($brands, brand))
-            and ($traffic_sources is null or list_contains($traffic_sources, traffic_source))
-            and ($devices is null or list_contains($devices, device))
+        from funnel_sessions(
+            $start, $end, $categories, $brands, $traffic_sources, $devices, (select yes from whole_catalog),
+            $across_sessions, $window_s, $any_order, $cart_optional
+        )
     ),
     reached as (
         select
@@ -40,22 +29,8 @@ with
             case when list_contains($breakdown, 'traffic_source') then f.traffic_source end as traffic_source,
             case when list_contains($breakdown, 'device') then f.device end as device,
             case when list_contains($breakdown, 'segment') then coalesce(g.segment, '(no segment)') end as segment,
-            f.user_key,
-            f.has_view as at_view,
-            case
-                when $across_sessions then coalesce(f.min_cart_lag_s <= $window_s, false)
-                when $any_order then f.count_products_any_view_cart > 0
-                else f.count_products_view_cart > 0
-            end as at_cart,
-            case
-                when $across_sessions and $cart_optional then coalesce(f.min_purchase_lag_s <= $window_s, false)
-                when $across_sessions then coalesce(f.min_cart_purchase_lag_s <= $window_s, false)
-                when $any_order and $cart_optional then f.count_products_any_view_purchase > 0
-                when $any_order then f.count_products_any_view_cart_purchase > 0
-                when $cart_optional then f.count_products_view_purchase > 0
-                else f.count_products_view_cart_purchase > 0
-            end as at_purchase
-        from filtered f
+            f.user_key, f.at_view, f.at_cart, f.at_purchase
+        from funnel f
         left join segments g on g.user_key = f.user_key
     ),
     per_user as (

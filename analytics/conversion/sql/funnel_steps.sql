@@ -1,62 +1,20 @@
 -- The view -> cart -> purchase funnel as one row: users, sessions and (session, product) pairs
 -- at each step. Options (bound): $across_sessions with $window_s (each step within the window
 -- after the previous one, over the user's later sessions), $any_order (within a session, steps
--- in any order), $cart_optional (a view followed by a purchase converts). Without a category
--- or brand filter the one-row-per-session mart is read. Counts are built per session, then per
--- user (faster than distinct counts). Keep the step rules in step with funnel_breakdown.sql
--- and funnel_audience.sql.
+-- in any order), $cart_optional (a view followed by a purchase converts); the step rules are the
+-- funnel_sessions macro (analytics/core/migrations/050_query_rules.sql). Without a category or
+-- brand filter the one-row-per-session mart is read. Counts are built per session, then per
+-- user (faster than distinct counts).
 with
-    totals as (select * from mart_session_totals),
-    steps as (select * from mart_session_steps),
     whole_catalog as (select $categories is null and $brands is null as yes),
-    chosen as (
-        select * from totals where (select yes from whole_catalog)
-        union all
-        select * from steps where not (select yes from whole_catalog)
-    ),
-    filtered as (
-        select *
-        from chosen
-        where day >= cast($start as date) and day < cast($end as date)
-            and ($categories is null or list_contains($categories, category))
-            and ($brands is null or list_contains($brands, brand))
-            and ($traffic_sources is null or list_contains($traffic_sources, traffic_source))
-            and ($devices is null or list_contains($devices, device))
-    ),
     reached as (
         select
-            user_key,
-            session_key,
-            has_view as at_view,
-            case
-                when $across_sessions then coalesce(min_cart_lag_s <= $window_s, false)
-                when $any_order then count_products_any_view_cart > 0
-                else count_products_view_cart > 0
-            end as at_cart,
-            case
-                when $across_sessions and $cart_optional then coalesce(min_purchase_lag_s <= $window_s, false)
-                when $across_sessions then coalesce(min_cart_purchase_lag_s <= $window_s, false)
-                when $any_order and $cart_optional then count_products_any_view_purchase > 0
-                when $any_order then count_products_any_view_cart_purchase > 0
-                when $cart_optional then count_products_view_purchase > 0
-                else count_products_view_cart_purchase > 0
-            end as at_purchase,
-            count_products_viewed as products_view,
-            case when $any_order then count_products_any_view_cart else count_products_view_cart end
-                as products_cart,
-            case
-                when $any_order and $cart_optional then count_products_any_view_purchase
-                when $any_order then count_products_any_view_cart_purchase
-                when $cart_optional then count_products_view_purchase
-                else count_products_view_cart_purchase
-            end as products_purchase,
-            case
-                when $any_order and $cart_optional then count_purchases_any_view_purchase
-                when $any_order then count_purchases_any_view_cart_purchase
-                when $cart_optional then count_purchases_view_purchase
-                else count_purchases_view_cart_purchase
-            end as purchases
-        from filtered
+            user_key, session_key, at_view, at_cart, at_purchase,
+            products_view, products_cart, products_purchase, purchases
+        from funnel_sessions(
+            $start, $end, $categories, $brands, $traffic_sources, $devices, (select yes from whole_catalog),
+            $across_sessions, $window_s, $any_order, $cart_optional
+        )
     ),
     per_session as (
         -- the per-session mart already has one row per session

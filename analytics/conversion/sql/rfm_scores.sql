@@ -9,10 +9,7 @@ with
         select *
         from order_lines
         where day < cast($end as date)
-            and ($categories is null or list_contains($categories, category))
-            and ($brands is null or list_contains($brands, brand))
-            and ($traffic_sources is null or list_contains($traffic_sources, traffic_source))
-            and ($devices is null or list_contains($devices, device))
+            and matches_filters(category, brand, traffic_source, device, $categories, $brands, $traffic_sources, $devices)
     ),
     orders as (
         select user_key, order_key, max(day) as day, bool_or(is_order) as is_order,

@@ -1,24 +1,15 @@
 -- Traffic KPIs for the selected period and the one just before it (same length). $prev_start is
--- the previous period's first day; it ends at $start. Without a category or brand filter the
--- one-row-per-session mart is read as it is; otherwise the per-product-group mart is rolled up
--- to sessions first. Counts are built per user and then summed (faster than distinct counts).
+-- the previous period's first day; it ends at $start. Sessions come from the filtered_sessions
+-- macro (analytics/core/migrations/050_query_rules.sql): without a category or brand filter the
+-- one-row-per-session mart as it is; otherwise the per-product-group mart, rolled up to sessions
+-- here first. Counts are built per user and then summed (faster than distinct counts).
 with
-    totals as (select * from mart_session_totals),
-    steps as (select * from mart_session_steps),
     whole_catalog as (select $categories is null and $brands is null as yes),
-    chosen as (
-        select * from totals where (select yes from whole_catalog)
-        union all
-        select * from steps where not (select yes from whole_catalog)
-    ),
     filtered as (
         select *, day >= cast($start as date) as is_current
-        from chosen
-        where day >= cast($prev_start as date) and day < cast($end as date)
-            and ($categories is null or list_contains($categories, category))
-            and ($brands is null or list_contains($brands, brand))
-            and ($traffic_sources is null or list_contains($traffic_sources, traffic_source))
-            and ($devices is null or list_contains($devices, device))
+        from filtered_sessions(
+            $prev_start, $end, $categories, $brands, $traffic_sources, $devices, (select yes from whole_catalog)
+        )
     ),
     sessions as (
         select is_current, session_key, user_key, has_cart, has_purchase

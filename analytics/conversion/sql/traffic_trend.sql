@@ -1,27 +1,18 @@
 -- Traffic per bucket of $bucket_days days (1: daily, 7: weekly) for the selected period and the
 -- one before it; bucket 0 starts on each period's first day, so the two periods line up.
--- Read like traffic_totals.sql: the per-session mart unless a category or brand filter is set.
+-- Read like traffic_totals.sql (filtered_sessions): the per-session mart unless a category or brand
+-- filter is set.
 with
-    totals as (select * from mart_session_totals),
-    steps as (select * from mart_session_steps),
     whole_catalog as (select $categories is null and $brands is null as yes),
-    chosen as (
-        select * from totals where (select yes from whole_catalog)
-        union all
-        select * from steps where not (select yes from whole_catalog)
-    ),
     filtered as (
         select *,
             day >= cast($start as date) as is_current,
             cast(floor(date_diff(
                 'day', case when day >= cast($start as date) then cast($start as date) else cast($prev_start as date) end,
                 day) / $bucket_days) as integer) as bucket
-        from chosen
-        where day >= cast($prev_start as date) and day < cast($end as date)
-            and ($categories is null or list_contains($categories, category))
-            and ($brands is null or list_contains($brands, brand))
-            and ($traffic_sources is null or list_contains($traffic_sources, traffic_source))
-            and ($devices is null or list_contains($devices, device))
+        from filtered_sessions(
+            $prev_start, $end, $categories, $brands, $traffic_sources, $devices, (select yes from whole_catalog)
+        )
     ),
     sessions as (
         select is_current, bucket, session_key, user_key, has_cart, has_purchase

@@ -1,13 +1,7 @@
 -- What reviews talk about (aspects found by $model's job) and how they feel about it, inside the filters.
 with
-    scored_reviews as (select * from scored_reviews where model = $model),
     review_aspects as (select * from review_aspects where model = $model),
-    filtered as (
-        select * from scored_reviews
-        where created_at >= $start and created_at < $end
-            and ($categories is null or list_contains($categories, category))
-            and ($brands is null or list_contains($brands, brand))
-    ),
+    filtered as (select * from reviews_in_scope($model, $start, $end, $categories, $brands)),
     mentions as (
         select
             a.aspect,

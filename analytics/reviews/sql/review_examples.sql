@@ -1,21 +1,12 @@
 -- Example reviews behind the bars: reviews in $groups (values of $dimension; the page passes only
 -- groups it may show), optionally only those mentioning $aspect or read as $label, strongest first.
 with
-    scored_reviews as (select * from scored_reviews where model = $model),
-    latest_run as (select max(run_id) as run_id from segment_runs where status = 'complete'),
-    segments as (
-        select us.user_id, sp.name as segment
-        from user_segments us
-        join latest_run lr on lr.run_id = us.run_id
-        join segment_profiles sp on sp.run_id = us.run_id and sp.segment_id = us.segment_id
-    ),
+    segments as (select user_id, segment_name as segment from latest_run_segments() where segment_name is not null),
     review_aspects as (select review_id, aspect from review_aspects where model = $model),
     filtered as (
         select r.*, coalesce(g.segment, '(none)') as segment
-        from scored_reviews r left join segments g using (user_id)
-        where created_at >= $start and created_at < $end
-            and ($categories is null or list_contains($categories, category))
-            and ($brands is null or list_contains($brands, brand))
+        from reviews_in_scope($model, $start, $end, $categories, $brands) r
+        left join segments g using (user_id)
     ),
     in_group as (
         select * from filtered

@@ -1,13 +1,7 @@
 -- Reviews whose words disagree with their stars under $model: 4-5 stars read as negative, or
 -- 1-2 stars read as positive; the strongest disagreements first.
 with
-    scored_reviews as (select * from scored_reviews where model = $model),
-    filtered as (
-        select * from scored_reviews
-        where created_at >= $start and created_at < $end
-            and ($categories is null or list_contains($categories, category))
-            and ($brands is null or list_contains($brands, brand))
-    ),
+    filtered as (select * from reviews_in_scope($model, $start, $end, $categories, $brands)),
     mismatched as (
         select
             created_at, product, rating, score, label, title, text,

@@ -1,19 +1,10 @@
 -- Review sentiment for $model by $dimension (category, brand, product or segment) inside the filters.
 with
-    scored_reviews as (select * from scored_reviews where model = $model),
-    latest_run as (select max(run_id) as run_id from segment_runs where status = 'complete'),
-    segments as (
-        select us.user_id, sp.name as segment
-        from user_segments us
-        join latest_run lr on lr.run_id = us.run_id
-        join segment_profiles sp on sp.run_id = us.run_id and sp.segment_id = us.segment_id
-    ),
+    segments as (select user_id, segment_name as segment from latest_run_segments() where segment_name is not null),
     filtered as (
         select r.*, coalesce(g.segment, '(none)') as segment
-        from scored_reviews r left join segments g using (user_id)
-        where created_at >= $start and created_at < $end
-            and ($categories is null or list_contains($categories, category))
-            and ($brands is null or list_contains($brands, brand))
+        from reviews_in_scope($model, $start, $end, $categories, $brands) r
+        left join segments g using (user_id)
     ),
     grouped as (
         select

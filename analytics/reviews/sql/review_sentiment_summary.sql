@@ -1,12 +1,6 @@
 -- Headline figures of review sentiment for $model inside the filters.
 with
-    scored_reviews as (select * from scored_reviews where model = $model),
-    filtered as (
-        select * from scored_reviews
-        where created_at >= $start and created_at < $end
-            and ($categories is null or list_contains($categories, category))
-            and ($brands is null or list_contains($brands, brand))
-    ),
+    filtered as (select * from reviews_in_scope($model, $start, $end, $categories, $brands)),
     final as (
         select
             count(*) as count_reviews,

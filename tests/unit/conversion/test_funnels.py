@@ -9,6 +9,7 @@ from analytics.conversion.funnels import FunnelOptions
 from analytics.core import marts
 from analytics.core.filters import Filters
 from analytics.trust.access import Actor, PermissionDenied, Role
+from tests.unit import statements
 
 OCT_1 = Filters(date(2019, 10, 1), date(2019, 10, 1))
 
@@ -168,3 +169,16 @@ def test_save_audience_stores_its_users(con):
     saved = funnels.save_audience(con, Actor("mo", Role.MARKETER), "viewers", march, FunnelOptions(), "view")
     assert saved == {"audience_id": 1, "count_users": 1}
     assert con.execute("select user_id from audience_users where audience_id = 1").fetchall() == [("u1",)]
+
+
+def test_every_statement_file_runs_when_audiences_are_saved(con, monkeypatch):
+    used = statements.record(monkeypatch)
+    march = _shop(con)
+    marketer = Actor("mo", Role.MARKETER)
+    funnels.save_audience(con, marketer, "viewers", march, FunnelOptions(), "view")
+    second = funnels.save_audience(con, marketer, "not buying", march, FunnelOptions(), "view", "purchase")
+    assert second == {"audience_id": 2, "count_users": 1}
+    rows = con.execute("select audience_id, name, created_by, count_users from audiences order by 1").fetchall()
+    assert rows == [(1, "viewers", "mo", 1), (2, "not buying", "mo", 1)]
+    not_run = statements.job_statements("conversion") - used
+    assert not not_run, f"not run when saving audiences: {sorted(not_run)}"

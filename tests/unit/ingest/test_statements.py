@@ -6,9 +6,11 @@ import pytest
 
 from analytics.core import queries, warehouse
 from analytics.ingest import import_file
+from tests.unit import statements
 from tests.unit.ingest.conftest import GOOD
 
-FILES = sorted((queries.ANALYTICS_DIR / "ingest" / "sql").glob("*.sql"))
+# Every file: the ingest folder's read queries read the staging tables an import registers.
+FILES = sorted(statements.job_statements("ingest", every_file=True))
 EVENTS_MAPPING = """
 table = "events"
 [columns]
@@ -50,9 +52,9 @@ def used(tmp_path_factory):
     return names
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_statement_file_runs_when_importing(used, path):
-    assert path.stem in used, f"{path.name} was not run by any import"
+@pytest.mark.parametrize("name", FILES)
+def test_statement_file_runs_when_importing(used, name):
+    assert name in used, f"{name}.sql was not run by any import"
 
 
 def test_invoice_totals_keep_cents_without_float_noise():
