@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from analytics.trust.access import Actor, missing_auth_keys
-from dashboard.components import filters, jobs
+from dashboard.components import filters, jobs, trust
 from dashboard.components.context import actor, auth_table, settings
 
 # Not "pages/": Streamlit treats a pages/ folder beside the entry script as a legacy
@@ -71,6 +71,7 @@ def sidebar(who: Actor, page: st.Page) -> None:
 
 def start() -> Actor:
     """Resolve the actor (sign-in gate outside demo mode), after the checks every page needs."""
+    trust.no_toolbar_downloads()
     exposure_banner()
     return actor()
 
