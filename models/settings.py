@@ -58,8 +58,12 @@ class Settings:
     query_cache_ttl_s: int = 600
     model_cache_dir: Path = Path("data/models")
     default_role: str = "viewer"
-    # (identity, role) pairs; a tuple so that Settings stays hashable (cache keys).
+    # (email, role) pairs, applied to e-mails the identity provider verified; a tuple so that
+    # Settings stays hashable (cache keys).
     roles: tuple[tuple[str, str], ...] = ()
+    # Name of an ID-token claim in which the identity provider states the role (a role name or
+    # a list of them, e.g. a groups claim); "" = roles from verified e-mails only.
+    role_claim: str = ""
 
     def __post_init__(self) -> None:
         # Accept strings for paths, so Settings(db_path="x.duckdb") behaves like the loaders.
@@ -86,7 +90,7 @@ class Settings:
         return self.db_path.parent / f"{self.db_path.stem}.app.sqlite"
 
     def role_for(self, identity: str | None) -> str:
-        """The role of a signed-in identity (an email), or ``default_role``."""
+        """The role that ``roles`` gives an e-mail, or ``default_role``."""
         return dict(self.roles).get((identity or "").lower(), self.default_role)
 
     def with_overrides(self, **changes: Any) -> Settings:

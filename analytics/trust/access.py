@@ -7,8 +7,13 @@ counts is ``require``, called by the action itself before it does anything.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from models.settings import Settings
 
 
 class Role(IntEnum):
@@ -78,3 +83,46 @@ def _needed(action: str) -> Role:
 
 
 CLI_ACTOR = Actor("cli", Role.ADMIN)  # whoever runs the command line owns the files
+
+
+# What st.login() needs in the [auth] table of .streamlit/secrets.toml (default provider).
+AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+
+
+def missing_auth_keys(auth: Mapping[str, object] | None) -> list[str]:
+    """The keys of ``AUTH_KEYS`` that the ``[auth]`` table lacks or leaves empty (all without a table)."""
+    table = auth or {}
+    return [key for key in AUTH_KEYS if not table.get(key)]
+
+
+def signed_in_actor(claims: Mapping[str, object], settings: Settings) -> Actor:
+    """The actor for the identity provider's claims about a signed-in user.
+
+    The role comes from the claim named by ``settings.role_claim`` (when set and holding a
+    role name), else from ``settings.roles`` by e-mail, but only when the provider says it
+    verified that e-mail: a provider that lets people register any address would otherwise
+    let anyone claim an admin's e-mail. Everyone else gets ``settings.default_role``. The
+    ``sub`` claim only names the actor.
+    """
+    email = str(claims.get("email") or "")
+    name = email or str(claims.get("sub") or "unknown")
+    role = _claimed_role(claims, settings.role_claim)
+    if role is None:
+        role = Role.parse(settings.role_for(email if _email_verified(claims) else None))
+    return Actor(name, role)
+
+
+def _email_verified(claims: Mapping[str, object]) -> bool:
+    # OpenID Connect says boolean; some providers (Cognito among them) send the string "true".
+    verified = claims.get("email_verified")
+    return verified is True or (isinstance(verified, str) and verified.strip().lower() == "true")
+
+
+def _claimed_role(claims: Mapping[str, object], claim: str) -> Role | None:
+    """The highest role named by the configured claim (a string or a list of them), if any."""
+    if not claim:
+        return None
+    value = claims.get(claim)
+    names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    roles = [Role[n.strip().upper()] for n in names if isinstance(n, str) and n.strip().upper() in Role.__members__]
+    return max(roles, default=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.trust.access import Actor, Role
+from analytics.trust.access import Actor, Role, missing_auth_keys, signed_in_actor
 from models.settings import Settings, load_settings
 
 
@@ -30,22 +30,42 @@ def _plain(value: object) -> object:
     return value
 
 
+def auth_table() -> dict:
+    """The ``[auth]`` table of the secrets, which ``st.login`` reads; {} without one."""
+    try:
+        return _plain(st.secrets.get("auth", {}))
+    except FileNotFoundError:
+        return {}
+
+
 def actor() -> Actor:
     """Who is using this session. Outside demo mode this stops the page until sign-in."""
     s = settings()
     if s.demo_mode:
         return Actor("demo", Role.ADMIN)
-    if not st.user.is_logged_in:
-        _sign_in_screen()
+    # Without an [auth] table st.user has no is_logged_in at all, hence get().
+    if not st.user.get("is_logged_in", False):
+        missing = missing_auth_keys(auth_table())
+        if missing:
+            _not_configured_screen(missing)
+        else:
+            _sign_in_screen()
         st.stop()
-    identity = str(st.user.get("email") or st.user.get("sub") or "unknown")
-    return Actor(identity, Role.parse(s.role_for(identity)))
+    return signed_in_actor(st.user.to_dict(), s)
 
 
 def _sign_in_screen() -> None:
     st.title("Sign in")
     st.write("This dashboard holds customer data. Sign in with your company account to continue.")
-    try:
-        st.button("Sign in", type="primary", key="sign_in", on_click=st.login)
-    except Exception as exc:  # noqa: BLE001 - misconfigured auth must say so, not crash
-        st.error(f"Sign-in is not configured: {exc}. See the README's Security section.")
+    st.button("Sign in", type="primary", key="sign_in", on_click=st.login)
+
+
+def _not_configured_screen(missing: list[str]) -> None:
+    keys = ", ".join(f"`{key}`" for key in missing)
+    st.title("Sign-in is not configured")
+    st.markdown(
+        f"Demo mode is off, so every page needs sign-in, but the `[auth]` table of "
+        f"`.streamlit/secrets.toml` lacks {keys}. Fill it in as `.streamlit/secrets.example.toml` "
+        "shows (the README's Security section explains each key), or set `demo_mode = true` to "
+        "use the demo shop without sign-in."
+    )

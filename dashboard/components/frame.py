@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from analytics.trust.access import Actor
-from dashboard.components import filters, jobs
-from dashboard.components.context import actor, settings
+from analytics.trust.access import Actor, missing_auth_keys
+from dashboard.components import filters, jobs, trust
+from dashboard.components.context import actor, auth_table, settings
 
 # Not "pages/": Streamlit treats a pages/ folder beside the entry script as a legacy
 # multipage app, and a direct visit to /data would then run the page without the frame.
@@ -69,5 +70,36 @@ def sidebar(who: Actor, page: st.Page) -> None:
 
 
 def start() -> Actor:
-    """Resolve the actor (sign-in gate outside demo mode)."""
+    """Resolve the actor (sign-in gate outside demo mode), after the checks every page needs."""
+    trust.no_toolbar_downloads()
+    exposure_banner()
     return actor()
+
+
+def exposure_banner() -> None:
+    """Say loudly when anyone on the network can open the app without signing in."""
+    s = settings()
+    why = "demo mode makes every visitor an admin" if s.demo_mode else None
+    if why is None and missing_auth_keys(auth_table()):
+        why = "sign-in is not configured"
+    address = st.get_option("server.address")
+    if why is None or _is_loopback(address):
+        return
+    where = f"`{address}`" if address else "every network interface"
+    st.error(
+        f"**Reachable beyond this computer without sign-in.** The server listens on {where} and "
+        f"{why}. Serve it on `127.0.0.1` only (the default in `.streamlit/config.toml`), or turn "
+        "sign-in on first: see the README's Security section.",
+        icon=":material/public:",
+    )
+
+
+def _is_loopback(address: str | None) -> bool:
+    """Whether a ``server.address`` keeps the server on this computer ("" means every interface)."""
+    host = (address or "").strip().strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # empty, or a host name: assume others can reach it
+        return False

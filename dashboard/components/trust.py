@@ -26,6 +26,18 @@ def gate(action: str) -> Actor:
     return who
 
 
+def no_toolbar_downloads() -> None:
+    """Make sure tables offer no "Download as CSV" of their own: it would skip the safe export.
+
+    ``.streamlit/config.toml`` turns ``client.disableDataExport`` on, but Streamlit reads that
+    file only from the working directory; started from elsewhere, the option is set here. The
+    browser learns the option when a run starts, so the run starts again before anything is drawn.
+    """
+    if not st.get_option("client.disableDataExport"):
+        st.set_option("client.disableDataExport", True)
+        st.rerun()
+
+
 def show_table(
     df: pd.DataFrame,
     *,
@@ -35,7 +47,10 @@ def show_table(
     **kwargs,
 ) -> None:
     """Show a table with PII masked (in ``mask`` columns, default every text column) and groups
-    below the minimum size hidden (and say so)."""
+    below the minimum size hidden (and say so).
+
+    The one place that draws tables (a test holds every page to it). Its toolbar has no download
+    (``no_toolbar_downloads``): data leaves only through ``download``."""
     shown = df
     if users_column is not None:
         shown, hidden = privacy.suppress_small_groups(df, users_column, settings().min_group_size)

@@ -5,6 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.core import appstate, jobs
 from tests.app.conftest import make_app
+from tests.app.test_signin import AUTH
 from tests.conftest import ROOT
 
 
@@ -27,6 +28,7 @@ def test_demo_mode_is_clearly_shown(empty_published):
 
 def test_anonymous_visitor_sees_only_sign_in(empty_published):
     at = make_app(empty_published, demo_mode=False)
+    at.secrets["auth"] = AUTH
     at.user = {"is_logged_in": False}
     at.run()
     assert not at.exception
@@ -57,7 +59,7 @@ def test_viewer_running_an_admin_page_is_refused(empty_published):
 def test_admin_from_roles_setting_sees_the_audit_log(empty_published):
     appstate.record_audit(empty_published, "alice@shop.test", "admin", "import", "orders.csv", rows=10)
     at = make_app(empty_published, "audit", demo_mode=False, roles={"alice@shop.test": "admin"})
-    at.user = {"is_logged_in": True, "email": "alice@shop.test"}
+    at.user = {"is_logged_in": True, "email": "alice@shop.test", "email_verified": True}
     at.run()
     assert not at.exception
     assert "Audit log" in _page_titles(at)
