@@ -60,6 +60,8 @@ class Settings:
     default_role: str = "viewer"
     # (identity, role) pairs; a tuple so that Settings stays hashable (cache keys).
     roles: tuple[tuple[str, str], ...] = ()
+    # Crash tests only: the phase at which a job kills itself (analytics.core.faults.PHASES); "" never.
+    fault_point: str = ""
 
     def __post_init__(self) -> None:
         # Accept strings for paths, so Settings(db_path="x.duckdb") behaves like the loaders.
