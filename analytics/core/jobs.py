@@ -7,7 +7,8 @@ A job:
 - reports progress and honours cancel requests between batches;
 - publishes a snapshot when it ends, so the dashboard switches from the last complete state
   to the next complete state and never sees half-written work;
-- first finishes what a crashed job committed and never published (``finish_unpublished``).
+- first publishes what a crashed job committed and never published (docs/ARCHITECTURE.md,
+  "What a crash leaves").
 
 Job status lives in the app store (analytics.core.appstate), where the dashboard reads it.
 See docs/ARCHITECTURE.md.
@@ -325,8 +326,11 @@ def launch_job(settings: Settings, kind: str, argv: list[str], params: dict[str,
 
 
 def left_unpublished(settings: Settings) -> warehouse.Unpublished | None:
-    """Work a crashed job committed and never published, when no job is queued or running to
-    publish it (every job does so first); None when the published snapshot is current."""
+    """What a crashed job committed and never published, if no job is queued or running to publish it.
+
+    Every job publishes such work before its own, so an active job means there is nothing to do
+    (None), as does a current snapshot (no marker).
+    """
     pending = warehouse.unpublished(settings)
     if pending is None:
         return None
@@ -349,10 +353,12 @@ def finish_unpublished(settings: Settings, actor: str = "cli") -> JobResult | No
 
 
 def launch_finish_unpublished(settings: Settings) -> int | None:
-    """From the dashboard, which never writes the primary: launch ``refresh-marts`` as a job that
-    publishes what a crashed job left (any job does that first). Launched once per crashed job, so a
-    repair that fails is shown in the job list instead of being retried on every rerun; returns the
-    new job's id, or None when nothing needs it."""
+    """Launch ``refresh-marts`` as a job that publishes what a crashed job left; its id, or None.
+
+    For the dashboard, which never writes the primary (any job publishes such work first). Once per
+    crashed job, so a repair that fails is shown in the job list instead of being retried on every
+    rerun.
+    """
     pending = left_unpublished(settings)
     if pending is None:
         return None
