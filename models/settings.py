@@ -64,6 +64,8 @@ class Settings:
     # Name of an ID-token claim in which the identity provider states the role (a role name or
     # a list of them, e.g. a groups claim); "" = roles from verified e-mails only.
     role_claim: str = ""
+    # Crash tests only: the phase at which a job kills itself (analytics.core.faults.PHASES); "" never.
+    fault_point: str = ""
 
     def __post_init__(self) -> None:
         # Accept strings for paths, so Settings(db_path="x.duckdb") behaves like the loaders.

@@ -6,7 +6,9 @@ A job:
   most the batch in flight, and records a checkpoint after each so a rerun resumes;
 - reports progress and honours cancel requests between batches;
 - publishes a snapshot when it ends, so the dashboard switches from the last complete state
-  to the next complete state and never sees half-written work.
+  to the next complete state and never sees half-written work;
+- first publishes what a crashed job committed and never published (docs/ARCHITECTURE.md,
+  "What a crash leaves").
 
 Job status lives in the app store (analytics.core.appstate), where the dashboard reads it.
 See docs/ARCHITECTURE.md.
@@ -30,13 +32,15 @@ from typing import Any
 
 import duckdb
 
-from analytics.core import appstate, warehouse
+from analytics.core import appstate, faults, warehouse
 from models.settings import Settings
 
 ACTIVE = ("queued", "waiting", "running")
 PROGRESS_EVERY_S = 0.5
 # Job kinds that change canonical data: after them the marts are rebuilt before publishing.
 MART_REFRESH_KINDS = frozenset({"demo", "import"})
+# Who is recorded for jobs nobody asked for: the dashboard finishing a crashed job's work.
+SYSTEM_ACTOR = "system"
 
 
 class JobCancelled(Exception):
@@ -67,6 +71,7 @@ class JobContext:
     show_progress: bool = False
     dirty: bool = False
     prepared: Any = None  # what the job's prepare step returned (run_job's ``prepare``)
+    marked_unpublished: bool = False  # this job wrote the UNPUBLISHED marker
     _last_report: float = 0.0
     _bar: Any = field(default=None, repr=False)
 
@@ -76,6 +81,7 @@ class JobContext:
         self.con.begin()
         try:
             yield self.con
+            self._mark_unpublished()
             self.con.commit()
         except BaseException:
             self.con.rollback()
@@ -83,6 +89,15 @@ class JobContext:
         self.dirty = True
         if checkpoint is not None:
             _update(self.settings, self.job_id, checkpoint=appstate.to_json(checkpoint))
+
+    def _mark_unpublished(self) -> None:
+        # Before the job's first commit: from then on the primary is ahead of the snapshot until
+        # this job publishes, and a crash in between must leave a trace for the next one.
+        if not self.marked_unpublished:
+            warehouse.mark_unpublished(
+                self.settings, self.job_id, self.kind, owes_marts=self.kind in MART_REFRESH_KINDS
+            )
+            self.marked_unpublished = True
 
     def progress(self, done: float, total: float | None = None, message: str = "") -> None:
         """Report progress (throttled) and stop here if a cancel was requested."""
@@ -134,6 +149,7 @@ def run_job(
     ``ctx.prepared``.
     """
     params = params or {}
+    faults.arm(settings.fault_point)
     if job_id is None:
         job_id = create_job(settings, kind, params, actor)
         # Jobs the dashboard launches are audited there, with the user's role; the command
@@ -155,7 +171,39 @@ def run_job(
             error = f"cannot open the warehouse {settings.db_path}: {exc}"
             _update(settings, job_id, status="failed", error=error, message=error, finished_at=appstate.utc_now())
             return JobResult(job_id, "failed", {}, error)
+        try:
+            con = _publish_left_over(settings, con, job_id)
+        except Exception as exc:  # noqa: BLE001 - recorded on the job and returned
+            error = f"could not publish what an earlier job left in {settings.db_path}: {type(exc).__name__}: {exc}"
+            _update(settings, job_id, status="failed", error=error, message=error, finished_at=appstate.utc_now())
+            return JobResult(job_id, "failed", {}, error)
         return _run_locked(settings, con, job_id, kind, fn, params, show_progress, prepared)
+
+
+def _publish_left_over(settings: Settings, con: duckdb.DuckDBPyConnection, job_id: int) -> duckdb.DuckDBPyConnection:
+    """Publish, before this job's own work, what a crashed job committed and never published.
+
+    The marts are rebuilt first when that job owed them (or they are stale), so the snapshot never
+    pairs new data with old marts. Returns the writer connection, reopened after publishing.
+    """
+    pending = warehouse.unpublished(settings)
+    if pending is None:
+        return con
+    from analytics.core import marts
+
+    try:
+        if pending.owes_marts or marts.is_stale(con):
+            con.begin()
+            marts.refresh(con)
+            con.commit()
+        warehouse.close_writer(con)
+    except BaseException:
+        con.close()  # uncommitted: the rebuild rolls back
+        raise
+    snapshot = warehouse.publish_snapshot(settings, job_id)
+    who = f"job {pending.job_id} ({pending.kind})" if pending.job_id is not None else "an earlier job"
+    _update(settings, job_id, message=f"published snapshot {snapshot.seq}: what {who} committed before it stopped")
+    return warehouse.open_writer(settings)
 
 
 def _run_prepare(settings: Settings, job_id: int, kind: str, prepare: JobFn, show_progress: bool) -> Any:
@@ -238,6 +286,8 @@ def _refresh_marts(ctx: JobContext) -> str | None:
             marts.refresh(ctx.con)
     except Exception as exc:  # noqa: BLE001 - recorded on the job; the previous marts stay
         return f"mart refresh failed: {type(exc).__name__}: {exc}"
+    # Still unpublished, but a crash from here on owes the next job a publish only, not a rebuild.
+    warehouse.mark_unpublished(ctx.settings, ctx.job_id, ctx.kind, owes_marts=False)
     return None
 
 
@@ -272,6 +322,55 @@ def launch_job(settings: Settings, kind: str, argv: list[str], params: dict[str,
             start_new_session=True,
             cwd=Path(__file__).resolve().parent.parent,
         )
+    return job_id
+
+
+def left_unpublished(settings: Settings) -> warehouse.Unpublished | None:
+    """What a crashed job committed and never published, if no job is queued or running to publish it.
+
+    Every job publishes such work before its own, so an active job means there is nothing to do
+    (None), as does a current snapshot (no marker).
+    """
+    pending = warehouse.unpublished(settings)
+    if pending is None:
+        return None
+    mark_crashed_jobs(settings)
+    with appstate.connect(settings) as con:
+        active = con.execute("select count(*) from job_runs where status in ('queued', 'waiting', 'running')")
+        return None if active.fetchone()[0] else pending
+
+
+def finish_unpublished(settings: Settings, actor: str = "cli") -> JobResult | None:
+    """In this process, run a job whose only work is publishing what a crashed job left.
+
+    For command-line readers (``status``): a command-line process may write. None when nothing
+    was left unpublished or a job that will publish it is already queued or running.
+    """
+    pending = left_unpublished(settings)
+    if pending is None:
+        return None
+    return run_job(settings, "publish", lambda ctx: {"finishes_job": pending.job_id}, actor=actor)
+
+
+def launch_finish_unpublished(settings: Settings) -> int | None:
+    """Launch ``refresh-marts`` as a job that publishes what a crashed job left; its id, or None.
+
+    For the dashboard, which never writes the primary (any job publishes such work first). Once per
+    crashed job, so a repair that fails is shown in the job list instead of being retried on every
+    rerun.
+    """
+    pending = left_unpublished(settings)
+    if pending is None:
+        return None
+    params = {"finishes_job": pending.job_id}
+    with appstate.connect(settings) as con:
+        tried = con.execute(
+            "select 1 from job_runs where resume_key = ?", (_resume_key("refresh_marts", params),)
+        ).fetchone()
+    if tried:
+        return None
+    job_id = launch_job(settings, "refresh_marts", ["refresh-marts"], params, SYSTEM_ACTOR)
+    appstate.record_audit(settings, SYSTEM_ACTOR, SYSTEM_ACTOR, "refresh_marts", f"job {job_id}", **params)
     return job_id
 
 

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from analytics.conversion import clv
-from analytics.core import queries
+from analytics.core import faults, queries
 
 # Order matters: later marts read earlier ones.
 SQL_MARTS = (
@@ -47,6 +47,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         con.execute(f"delete from {table}")
         con.execute(f"insert into {table} by name {queries.sql(table)}")
         rows[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
+    faults.point("marts.mid_rebuild")
     rows["mart_customer_value"] = refresh_customer_value(con)
     seconds = time.perf_counter() - started
     count_events = con.execute("select count(*) from events").fetchone()[0]

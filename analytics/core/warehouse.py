@@ -4,6 +4,10 @@ One writer at a time (docs/ARCHITECTURE.md): only jobs open the primary file, on
 under the job lock (analytics.core.jobs). When a job ends it publishes an immutable copy of the
 primary, a *snapshot*, and moves the ``CURRENT`` pointer to it atomically. The dashboard reads
 snapshots only, read-only, so it never blocks a job and never sees a job's half-written work.
+
+A job that commits writes the ``UNPUBLISHED`` marker first, and publishing removes it: a marker
+left behind by a crashed job tells whoever comes next that the primary is ahead of the published
+snapshot (docs/ARCHITECTURE.md, "What a crash leaves").
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from analytics.core import faults
 from models.settings import Settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -43,6 +48,15 @@ class Snapshot:
     path: Path
     published_at: str
     job_id: int | None
+
+
+@dataclass(frozen=True)
+class Unpublished:
+    """What the marker says: a job committed to the primary and no snapshot holds that yet."""
+
+    job_id: int | None
+    kind: str
+    owes_marts: bool  # canonical data changed after the last mart rebuild
 
 
 def migrations() -> list[Migration]:
@@ -166,9 +180,42 @@ def publish_snapshot(settings: Settings, job_id: int | None = None) -> Snapshot:
     os.replace(tmp, final)
     snapshot = Snapshot(seq, final, _utc_now().isoformat(timespec="seconds"), job_id)
     pointer = {"seq": seq, "file": final.name, "published_at": snapshot.published_at, "job_id": job_id}
+    faults.point("publish.after_copy")
     _atomic_write(settings.snapshot_pointer, json.dumps(pointer))
+    unpublished_marker(settings).unlink(missing_ok=True)  # the snapshot holds everything committed
+    faults.point("publish.after_swap")
     _remove_old_snapshots(settings, keep_from=seq - settings.snapshots_kept + 1)
     return snapshot
+
+
+def unpublished_marker(settings: Settings) -> Path:
+    """The marker file beside ``CURRENT``: there while the primary may be ahead of the snapshot."""
+    return settings.snapshot_dir / "UNPUBLISHED"
+
+
+def mark_unpublished(settings: Settings, job_id: int | None, kind: str, *, owes_marts: bool) -> None:
+    """Say, before a job's commit, that the primary is about to be ahead of the published snapshot.
+
+    Written before the commit so that a crash right after it still leaves the marker; a crash
+    before it leaves a marker with nothing behind it, which costs the next job one needless publish.
+    """
+    settings.snapshot_dir.mkdir(parents=True, exist_ok=True)
+    marker = {"job_id": job_id, "kind": kind, "owes_marts": owes_marts, "since": _utc_now().isoformat()}
+    _atomic_write(unpublished_marker(settings), json.dumps(marker))
+
+
+def unpublished(settings: Settings) -> Unpublished | None:
+    """What a job committed and did not publish (the marker), or None when the snapshot is current.
+
+    A marker that cannot be read is taken at its worst: something unpublished, marts owed.
+    """
+    try:
+        data = json.loads(unpublished_marker(settings).read_text(encoding="utf-8"))
+        return Unpublished(data.get("job_id"), str(data["kind"]), bool(data["owes_marts"]))
+    except FileNotFoundError:
+        return None
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return Unpublished(None, "unknown", True)
 
 
 def open_reader(snapshot: Snapshot) -> duckdb.DuckDBPyConnection:

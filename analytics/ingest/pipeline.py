@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from analytics.core import queries, warehouse
+from analytics.core import faults, queries, warehouse
 from analytics.core.jobs import JobContext
 from analytics.ingest import detect, writer
 from analytics.ingest.formats import Format
@@ -139,6 +139,7 @@ def import_file(
         _stage(staging, fmt, sources, _as_mapping(mapping))
         notes = {**_notes(staging, fmt, detected), **_duplicate_events(con)}
         report(STAGE_SHARE, f"writing {Path(path).name}")
+        faults.point("import.after_staging")
         with batch({"file_sha256": sha}) as writer_con:
             import_id = int(queries.one(writer_con, "next_import_id")["import_id"])
             written, updated = writer.write(writer_con, import_id)
@@ -154,6 +155,7 @@ def import_file(
                 actor=actor.name,
                 notes=notes,
             )
+        faults.point("import.after_commit")
         report(1.0, f"imported {Path(path).name}")
         return ImportResult(
             fmt.name,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from analytics.core import queries
+from analytics.core import faults, queries
 from analytics.core.jobs import JobContext
 from models.review_text import STAR_TITLE_PATTERN, review_content
 
@@ -70,6 +70,7 @@ def score_reviews(
         rows, aspect_rows = _score_batch(batch, scorer, aspects, batch_size)
         with ctx.batch(checkpoint={"after": after}):
             _write(ctx, model, batch["review_id"].tolist(), rows, aspect_rows)
+        faults.point("sentiment.after_batch")
         done += len(batch)
         skipped += len(batch) - len(rows)
         mentions += len(aspect_rows)

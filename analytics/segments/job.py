@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from analytics.core import queries
+from analytics.core import faults, queries
 from analytics.core.jobs import JobContext
 from analytics.segments.features import UserFeatures, user_features
 from analytics.segments.profiles import SegmentProfile, build_profiles
@@ -49,6 +49,7 @@ def segment_job(ctx: JobContext, params: SegmentParams, embedder: TextEmbedder |
         timings["features_s"] = time.perf_counter() - started
         ctx.progress(1, 5, f"features of {len(features):,} users")
         vectors, text_note = _text_vectors(ctx, params, features, embedder, timings)
+        faults.point("segment.after_embeddings")
         started = time.perf_counter()
         config = SegmentationConfig(k=params.clusters, seed=params.seed, text=params.text)  # type: ignore[arg-type]
         segmentation = segment_users(features, vectors, config)

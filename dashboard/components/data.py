@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from analytics.core import queries, warehouse
+from analytics.core import jobs, queries, warehouse
 from analytics.core.warehouse import Snapshot
 from dashboard.components.context import settings
 
@@ -25,6 +25,7 @@ def _reader(path: str, seq: int) -> duckdb.DuckDBPyConnection:
 
 def snapshot() -> Snapshot | None:
     """The snapshot this rerun reads (the pointer file is read on every rerun: one small read)."""
+    jobs.launch_finish_unpublished(settings())  # a crashed job's unpublished work: one more small read
     return warehouse.current_snapshot(settings())
 
 

@@ -1,99 +1,90 @@
-"""SIGKILL in the middle of an import and of a scoring job: the warehouse opens, holds every
-committed batch and no partial one, and the same command afterwards resumes or restarts cleanly."""
+"""SIGKILL an import, a mart rebuild and a snapshot publish at each named fault point: whatever runs
+next (the same command, any job, `status`) leaves the published warehouse equal to an
+uninterrupted run's, marts included."""
 
 from __future__ import annotations
 
-import duckdb
-import pytest
-
-from analytics.core import jobs
+from analytics.core import jobs, warehouse
 from models.settings import Settings
-from tests.conftest import shared_sample
-from tests.faults.conftest import kill_when, published_counts, run_cli, start_cli, table_counts
-
-pytestmark = pytest.mark.slow
-CANONICAL = ["events", "users", "products", "imports"]
-
-
-@pytest.fixture
-def big_rees46(tmp_path):
-    """The real REES46 sample replicated 60 times (new users, sessions and hours), ~730k rows,
-    so an import runs long enough to be killed half-way."""
-    sample = shared_sample("rees46_multicategory_2019oct/events_2019-10-01_dev.csv.gz")
-    out = tmp_path / "rees46_big.csv.gz"
-    duckdb.sql(f"""
-        copy (
-            select strftime(event_time + to_hours(3 * k), '%Y-%m-%d %H:%M:%S') || ' UTC' as event_time,
-                   event_type, product_id, category_id, category_code, brand, price,
-                   user_id + k * 1000000000 as user_id, user_session || '-' || k as user_session
-            from read_csv('{sample}', timestampformat='%Y-%m-%d %H:%M:%S UTC'), range(60) r(k)
-        ) to '{out}' (header, compression gzip)
-    """)
-    return out
+from tests.faults.conftest import (
+    DEMO,
+    assert_same_tables,
+    cli,
+    crash_cli,
+    primary_tables,
+    published_tables,
+    rees46,
+    snapshot_files,
+)
 
 
-def test_sigkill_during_import_leaves_nothing_half_written(tmp_path, big_rees46):
+def test_kill_after_staging_writes_nothing_and_the_import_reruns(shop, demo_only, demo_and_import):
+    crash_cli(shop.db_path, "import", str(rees46()), fault="import.after_staging")
+
+    assert_same_tables(primary_tables(shop), demo_only)  # nothing was written
+    assert warehouse.unpublished(shop) is None
+    cli(shop.db_path, "import", str(rees46()))
+    assert_same_tables(published_tables(shop), demo_and_import)
+    assert [j["status"] for j in jobs.list_jobs(shop, limit=2)] == ["done", "crashed"]
+
+
+def test_kill_after_commit_is_published_by_the_same_import_again(shop, demo_only, demo_and_import, capsys):
+    crash_cli(shop.db_path, "import", str(rees46()), fault="import.after_commit")
+    assert_same_tables(published_tables(shop), demo_only)
+    assert warehouse.unpublished(shop).owes_marts
+
+    cli(shop.db_path, "import", str(rees46()))
+
+    assert "already imported" in capsys.readouterr().out
+    assert_same_tables(published_tables(shop), demo_and_import)
+    assert warehouse.unpublished(shop) is None
+    assert snapshot_files(shop) == ["000001.duckdb", "000002.duckdb", "CURRENT"]
+
+
+def test_kill_during_the_imports_mart_rebuild_is_published_by_any_next_job(shop, demo_and_import):
+    crash_cli(shop.db_path, "import", str(rees46()), fault="marts.mid_rebuild")
+
+    other = jobs.run_job(shop, "other", lambda ctx: {"did": "nothing of its own"})
+
+    assert other.status == "done"
+    assert_same_tables(published_tables(shop), demo_and_import)
+
+
+def test_refresh_marts_killed_mid_rebuild_changes_nothing_and_reruns(shop, demo_and_import):
+    cli(shop.db_path, "import", str(rees46()))
+    crash_cli(shop.db_path, "refresh-marts", fault="marts.mid_rebuild")
+
+    assert_same_tables(primary_tables(shop), demo_and_import)  # the rebuild rolled back whole
+    assert warehouse.unpublished(shop) is None
+    cli(shop.db_path, "refresh-marts")
+    assert_same_tables(published_tables(shop), demo_and_import)
+
+
+def test_kill_between_snapshot_copy_and_pointer_swap_is_published_by_status(tmp_path, demo_only, capsys):
     settings = Settings(db_path=tmp_path / "warehouse.duckdb")
-    run_cli(settings.db_path, "demo", "--events", "10000", "--seed", "3")
-    before = table_counts(settings, CANONICAL)
+    crash_cli(settings.db_path, *DEMO, fault="publish.after_copy")
+    # The first snapshot was copied but never pointed at: nothing is published yet.
+    assert warehouse.current_snapshot(settings) is None
+    assert "UNPUBLISHED" in snapshot_files(settings)
 
-    proc = start_cli(settings.db_path, "import", str(big_rees46), "--format", "rees46")
-    killed = kill_when(
-        settings, proc, lambda job: job["kind"] == "import" and job["status"] == "running" and job["progress_done"] > 0
-    )
-    assert killed["status"] == "running"
+    cli(settings.db_path, "status")
 
-    # The warehouse opens and is exactly as before: an import is one transaction.
-    assert table_counts(settings, CANONICAL) == before
-    assert published_counts(settings, CANONICAL) == before
-    out = run_cli(settings.db_path, "import", str(big_rees46), "--format", "rees46")
-    after = table_counts(settings, CANONICAL)
-    assert after["imports"] == before["imports"] + 1
-    assert after["events"] > before["events"] + 700_000, out
-    statuses = [j["status"] for j in jobs.list_jobs(settings, limit=2)]
-    assert statuses == ["done", "crashed"]
+    out = capsys.readouterr()
+    assert "published what a crashed job had committed" in out.err
+    assert "events" in out.out and "9,998" in out.out
+    assert_same_tables(published_tables(settings), demo_only)
+    assert snapshot_files(settings) == ["000001.duckdb", "CURRENT"]
 
 
-def test_sigkill_during_scoring_keeps_committed_batches_and_resumes(tmp_path):
-    settings = Settings(db_path=tmp_path / "warehouse.duckdb")
-    run_cli(settings.db_path, "demo", "--events", "60000", "--seed", "5")
-    reviews = published_counts(settings, ["reviews"])["reviews"]
+def test_kill_after_pointer_swap_leaves_the_new_snapshot_published(tmp_path, demo_and_import, monkeypatch):
+    monkeypatch.setenv("MA_SNAPSHOTS_KEPT", "1")  # for this process's commands and the crashing one
+    settings = Settings(db_path=tmp_path / "warehouse.duckdb", snapshots_kept=1)
+    cli(settings.db_path, *DEMO)
+    crash_cli(settings.db_path, "import", str(rees46()), fault="publish.after_swap")
 
-    proc = start_cli(settings.db_path, "sentiment", "--commit-reviews", "16", "--no-aspects")
-    kill_when(settings, proc, lambda job: job["kind"] == "sentiment" and job["progress_done"] >= 32)
-
-    scored_at_kill = table_counts(settings, ["review_sentiment"])["review_sentiment"]
-    assert scored_at_kill >= 32 and scored_at_kill % 16 == 0  # whole batches only
-    run_cli(settings.db_path, "sentiment", "--commit-reviews", "16", "--no-aspects")
-    scored = published_counts(settings, ["review_sentiment"])["review_sentiment"]
-    con = duckdb.connect(str(settings.db_path), read_only=True)
-    duplicates = con.execute("select count(*) - count(distinct (review_id, model)) from review_sentiment").fetchone()[0]
-    con.close()
-    assert duplicates == 0
-    assert scored_at_kill < scored <= reviews
-
-
-def test_sigkill_during_segmentation_keeps_the_shown_run(tmp_path):
-    settings = Settings(db_path=tmp_path / "warehouse.duckdb")
-    run_cli(settings.db_path, "demo", "--events", "200000", "--seed", "2")
-    run_cli(settings.db_path, "segment", "--clusters", "5", "--seed", "0")
-    first = published_counts(settings, ["user_segments", "segment_profiles"])
-
-    proc = start_cli(settings.db_path, "segment", "--clusters", "5", "--seed", "1")
-    kill_when(settings, proc, lambda job: job["kind"] == "segment" and job["progress_done"] >= 1)
-
-    con = duckdb.connect(str(settings.db_path), read_only=True)
-    complete = con.execute("select run_id from segment_runs where status = 'complete' order by run_id").fetchall()
-    shown = con.execute(
-        "select count(*) from user_segments where run_id = (select max(run_id) from segment_runs "
-        "where status = 'complete')"
-    ).fetchone()[0]
-    con.close()
-    assert complete == [(1,)]  # the killed run never became the shown one
-    assert shown == first["user_segments"]
-    run_cli(settings.db_path, "segment", "--clusters", "5", "--seed", "1")
-    con = duckdb.connect(str(settings.db_path), read_only=True)
-    latest = con.execute("select max(run_id), count(*) from segment_runs where status = 'complete'").fetchone()
-    rows = con.execute(f"select count(*) from user_segments where run_id = {latest[0]}").fetchone()[0]
-    con.close()
-    assert latest[0] > 1 and rows == first["user_segments"]
+    assert_same_tables(published_tables(settings), demo_and_import)
+    assert warehouse.unpublished(settings) is None
+    assert snapshot_files(settings) == ["000001.duckdb", "000002.duckdb", "CURRENT"]  # not cleaned up yet
+    cli(settings.db_path, "refresh-marts")  # the next publish removes what the crash left
+    assert snapshot_files(settings) == ["000003.duckdb", "CURRENT"]
+    assert_same_tables(published_tables(settings), demo_and_import)
