@@ -31,12 +31,14 @@ from typing import Any
 import duckdb
 
 from analytics.core import appstate, warehouse
+from analytics.trust import privacy
 from models.settings import Settings
 
 ACTIVE = ("queued", "waiting", "running")
 PROGRESS_EVERY_S = 0.5
 # Job kinds that change canonical data: after them the marts are rebuilt before publishing.
 MART_REFRESH_KINDS = frozenset({"demo", "import"})
+MASKED_COLUMNS = frozenset({"error", "message"})
 
 
 class JobCancelled(Exception):
@@ -354,6 +356,9 @@ _keep = object()  # sentinel: leave a column as it is
 
 def _update(settings: Settings, job_id: int, **columns: Any) -> None:
     columns = {k: v for k, v in columns.items() if v is not _keep}
+    # Job history is shown by `jobs` and the Data page: errors and messages are stored masked.
+    for name in MASKED_COLUMNS & columns.keys():
+        columns[name] = privacy.mask_pii(columns[name])
     columns["updated_at"] = appstate.utc_now()
     assignments = ", ".join(f"{name} = ?" for name in columns)  # names are this module's literals
     with appstate.connect(settings) as con:

@@ -88,19 +88,25 @@ def fail(
 
 
 def describe(value: Any) -> str:
-    """A cell value as shown in a message: quoted, cut to a readable length, e-mail addresses masked.
+    """A cell value as shown in a message: quoted, personal data masked (privacy.mask_pii), cut to a
+    short preview of FOUND_CHARS characters.
 
-    Phone-like digit runs are left as they are: in a data file they are ids and timestamps, and
-    the message is read by the admin who owns the file and must find the cell.
+    A value that is only digits stays as it is: in a data file it is an id or a timestamp, and the
+    admin who owns the file must find the cell.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return "an empty cell"
     text = str(value)
-    # Cut before masking: the e-mail pattern backtracks badly on a megabyte of letters.
-    shown = privacy.EMAIL.sub("[email]", text[: 2 * FOUND_CHARS])
+    # Cut before masking: a megabyte cell need not be scanned to show sixty characters of it.
+    shown = privacy.mask_pii(text[: 2 * FOUND_CHARS])
     if len(text) > FOUND_CHARS:
         return f"a {len(text):,}-character value starting '{_printable(shown[:FOUND_CHARS])}…'"
     return f"'{_printable(shown)}'"
+
+
+def fields(n: int) -> str:
+    """'1 field', '9 fields': a count of fields as a message says it."""
+    return f"{n:,} field" if n == 1 else f"{n:,} fields"
 
 
 def _printable(text: str) -> str:
