@@ -18,14 +18,13 @@ import duckdb
 
 from analytics.core import queries
 from analytics.trust import privacy
+from analytics.trust.export import FORMULA_PATTERN
 
 MAX_SHOWN = 8  # problems listed in one message; the rest are counted
 FOUND_CHARS = 60
 
-# Spreadsheet formulas that run code or fetch URLs when a cell is opened: a function call
-# (=HYPERLINK(, @SUM(, +cmd(...) or a DDE link (=cmd|' /C calc'!A0). Plain text that merely
-# starts with "-" or "=)" is not refused.
-FORMULA_PATTERN = r"^\s*[=+\-@]\s*(?:[A-Za-z_][A-Za-z0-9_.]*\(|[A-Za-z]+\|)"
+# FORMULA_PATTERN (analytics.trust.export) is the one formula rule: what export would neutralise,
+# import refuses. The ingest benchmark reads it from here too.
 
 # Sizes of one cell, in characters. A larger cell is nearly always an unclosed quote that
 # swallowed the rest of the file, or a pasted blob (an image, a log) rather than data.
@@ -219,10 +218,11 @@ def max_chars(column: str, limit: int) -> Check:
 
 
 def no_formula(column: str) -> Check:
-    """No spreadsheet formula (FORMULA_PATTERN)."""
+    """No spreadsheet formula (FORMULA_PATTERN, the rule export neutralises by)."""
     return Check(
         column,
-        "plain text, not a spreadsheet formula (formula cells run code when the data is opened in a spreadsheet)",
+        "plain text, not a spreadsheet formula (a cell starting with =, +, -, @, a tab or a carriage return "
+        "runs as a formula when the data is opened in a spreadsheet)",
         "regexp_matches({v}, $pattern)",
         {"pattern": FORMULA_PATTERN},
     )
