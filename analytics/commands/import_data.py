@@ -24,6 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mapping", metavar="FILE", help="column mapping for --format csv (see docs/IMPORTING.md)")
     parser.add_argument("--check", action="store_true", help="only check the file and show what would be written")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    parser.add_argument("--create", action="store_true", help="create the warehouse (--db) if it does not exist")
     add_job_arguments(parser)
 
 
