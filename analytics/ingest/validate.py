@@ -179,6 +179,17 @@ def non_negative(column: str, what: str = "a price") -> Check:
     return Check(column, f"{what} of 0 or more", "{v} is not null and try_cast({v} as double) < 0")
 
 
+def at_most(column: str, limit: float, what: str = "a price") -> Check:
+    """A number whose size is at most ``limit`` (settings max_price, max_quantity): amounts beyond it
+    are typos or attacks, and bounded amounts keep every sum finite. Non-numbers are left to ``number``."""
+    return Check(
+        column,
+        f"{what} of at most {limit:,.15g}",
+        "{v} is not null and abs(try_cast({v} as double)) > $limit",
+        {"limit": float(limit)},
+    )
+
+
 def one_of(column: str, values: Sequence[str]) -> Check:
     """One of the listed values, exactly."""
     listed = ", ".join(values)
