@@ -80,8 +80,7 @@ def inspect_file(path: str | Path, limits: Limits = DEFAULT_LIMITS, progress: Pr
     """Stream the file once and return what later steps need; raise IngestError for a bad file."""
     path = Path(path)
     name = path.name
-    if not path.is_file():
-        raise fail(name, "a readable file", "nothing" if not path.exists() else "a folder")
+    _refuse_non_regular(path)
     size = path.stat().st_size
     if size == 0:
         raise fail(name, "data", "an empty file (0 bytes)")
@@ -107,6 +106,17 @@ def inspect_file(path: str | Path, limits: Limits = DEFAULT_LIMITS, progress: Pr
     if not scanner.has_content:
         raise fail(name, "data", "only blank space" if scanner.total else "an empty file after decompression")
     return SourceFile(path, name, digest.hexdigest(), size, "gzip" if gz else "none", scanner.total, scanner.head)
+
+
+def _refuse_non_regular(path: Path) -> None:
+    # A device (/dev/zero never ends), a named pipe (blocks until someone writes) or a socket is
+    # not an export. A symlink to a regular file is followed; what it points at is checked here.
+    if not path.exists():
+        raise fail(path.name, "a readable file", "nothing")
+    if path.is_dir():
+        raise fail(path.name, "a readable file", "a folder")
+    if not path.is_file():
+        raise fail(path.name, "a regular file", "a device or other special file")
 
 
 def _refuse_known_binary(name: str, first: bytes) -> None:
