@@ -7,7 +7,7 @@ from pathlib import Path
 from analytics.ingest import amazon_reviews, olist, taobao
 from analytics.ingest.source import SourceFile
 from analytics.ingest.staging import csv_header
-from analytics.ingest.validate import fail, fields
+from analytics.ingest.validate import IngestError, fail, fields
 
 FORMAT_NAMES = "rees46, taobao, olist, online_retail, amazon_reviews, csv"
 
@@ -40,6 +40,24 @@ def detect_file(source: SourceFile, has_mapping: bool = False) -> str:
     if head.startswith("["):
         raise fail(source.name, "JSON lines (one object per line)", "a JSON array: the whole file in [ ]", line=1)
     return _detect_csv(source)
+
+
+def refuse_other_format(source: SourceFile, chosen: str) -> None:
+    """IngestError when a file given as ``chosen`` is recognisably another built-in format: the
+    message names the format it is, so its header need not be shown (``csv`` maps any file)."""
+    if chosen == "csv":
+        return
+    try:
+        found = detect_file(source)
+    except IngestError:
+        return
+    if found != chosen:
+        raise fail(
+            source.name,
+            f"a file in the {chosen} format",
+            f"a file in the {found} format: choose that format, or let it be detected",
+            line=1,
+        )
 
 
 def _detect_csv(source: SourceFile) -> str:

@@ -237,6 +237,8 @@ def _open(staging: Staging, path: Path, format: str | None, mapping: Mapping | N
     if format is not None and FORMATS[format].folder:
         raise fail(path.name, f"the folder that holds the {format} files", "a single file")
     sources = _inspect(staging, [path])
+    if format is not None:
+        detect.refuse_other_format(sources[0], format)
     fmt = FORMATS[format or detect.detect_file(sources[0], has_mapping=mapping is not None)]
     if fmt.precheck:
         fmt.precheck(sources, mapping)
