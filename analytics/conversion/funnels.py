@@ -26,6 +26,13 @@ from analytics.core.filters import Filters
 from analytics.trust.access import Actor, require
 
 STEPS = ("view", "cart", "purchase")
+AUDIENCE_NAME_CHARS = 200  # shown in menus and exported file names; longer is a paste accident
+
+
+class EmptyAudience(ValueError):
+    """No user matches the audience's definition; nothing was saved."""
+
+
 STEP_LABELS = {"view": "Viewed", "cart": "Added to cart", "purchase": "Purchased"}
 # The one allow-list of breakdown columns (mart columns, plus segment of the latest complete run).
 BREAKDOWNS = ("category", "brand", "price_band", "traffic_source", "device", "segment")
@@ -149,18 +156,22 @@ def save_audience(
     not_step: str | None = None,
 ) -> dict[str, Any]:
     """Store the audience's users under ``name`` (tables audiences, audience_users); the caller
-    holds the transaction (a job batch). Returns ``{"audience_id", "count_users"}``."""
+    holds the transaction (a job batch). Returns ``{"audience_id", "count_users"}``.
+
+    Raises ValueError for a blank or overlong name and EmptyAudience when no user matches: an
+    empty audience would only fail later, in the campaign tool that receives it."""
     require(actor, "save_audience")
-    if not name.strip():
-        raise ValueError("an audience needs a name")
+    name = check_audience_name(name)
     users = audience(con, filters, options, step, not_step)
+    if users.empty:
+        raise EmptyAudience(_nobody(filters, step, not_step))
     audience_id = queries.one(con, "next_audience_id")["audience_id"]
     definition = {"filters": asdict(filters), "options": asdict(options), "step": step, "not_step": not_step}
     con.execute(
         queries.sql("store_audience"),
         {
             "audience_id": audience_id,
-            "name": name.strip(),
+            "name": name,
             "created_at": datetime.now(UTC).replace(microsecond=0, tzinfo=None),
             "created_by": actor.name,
             "definition": json.dumps(definition, default=str),
@@ -173,6 +184,23 @@ def save_audience(
     finally:
         con.unregister("audience_batch")
     return {"audience_id": int(audience_id), "count_users": len(users)}
+
+
+def check_audience_name(name: str) -> str:
+    """The name as stored (trimmed); ValueError when it is blank or longer than AUDIENCE_NAME_CHARS."""
+    trimmed = name.strip()
+    if not 1 <= len(trimmed) <= AUDIENCE_NAME_CHARS:
+        found = "a blank name" if not trimmed else f"{len(trimmed):,} characters"
+        raise ValueError(f"expected an audience name of 1 to {AUDIENCE_NAME_CHARS} characters, found {found}")
+    return trimmed
+
+
+def _nobody(filters: Filters, step: str, not_step: str | None) -> str:
+    without = f" (without {not_step})" if not_step else ""
+    return (
+        f"no users reached {step} between {filters.start} and {filters.end}{without} with these filters; "
+        "an empty audience is not saved"
+    )
 
 
 def check_steps(step: str, not_step: str | None) -> None:

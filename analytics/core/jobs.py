@@ -33,6 +33,7 @@ from typing import Any
 import duckdb
 
 from analytics.core import appstate, faults, warehouse
+from analytics.trust import privacy
 from models.settings import Settings
 
 ACTIVE = ("queued", "waiting", "running")
@@ -41,6 +42,7 @@ PROGRESS_EVERY_S = 0.5
 MART_REFRESH_KINDS = frozenset({"demo", "import"})
 # Who is recorded for jobs nobody asked for: the dashboard finishing a crashed job's work.
 SYSTEM_ACTOR = "system"
+MASKED_COLUMNS = frozenset({"error", "message"})
 
 
 class JobCancelled(Exception):
@@ -453,6 +455,9 @@ _keep = object()  # sentinel: leave a column as it is
 
 def _update(settings: Settings, job_id: int, **columns: Any) -> None:
     columns = {k: v for k, v in columns.items() if v is not _keep}
+    # Job history is shown by `jobs` and the Data page: errors and messages are stored masked.
+    for name in MASKED_COLUMNS & columns.keys():
+        columns[name] = privacy.mask_pii(columns[name])
     columns["updated_at"] = appstate.utc_now()
     assignments = ", ".join(f"{name} = ?" for name in columns)  # names are this module's literals
     with appstate.connect(settings) as con:

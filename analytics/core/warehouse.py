@@ -16,9 +16,11 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 import duckdb
 
@@ -27,6 +29,7 @@ from models.settings import Settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+DUCKDB_MAGIC = (8, b"DUCK")  # offset and bytes every DuckDB database file carries in its header
 
 
 class WarehouseError(RuntimeError):
@@ -130,6 +133,41 @@ def connect_memory() -> duckdb.DuckDBPyConnection:
     con = configure(duckdb.connect(":memory:"))
     migrate(con)
     return con
+
+
+WarehouseState = Literal["warehouse", "missing", "folder", "not_duckdb", "unreadable"]
+
+
+def warehouse_state(path: Path) -> WarehouseState:
+    """What is at ``path``: a DuckDB warehouse file, nothing, a folder, another file, or a file this
+    process may not read. Looks only: creates nothing, not even a parent folder."""
+    if path.is_dir():
+        return "folder"
+    if not path.exists():
+        return "missing"
+    offset, magic = DUCKDB_MAGIC
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(offset + len(magic))
+    except OSError:
+        return "unreadable"
+    return "warehouse" if header[offset:] == magic else "not_duckdb"
+
+
+def new_warehouse_problem(path: Path) -> str | None:
+    """Why no warehouse can be created at ``path`` (nothing there yet), or None when one can.
+
+    Tries to create (and drops) an unnamed temporary file in the nearest folder that exists, which
+    is where the missing folders of ``path`` would be made: /proc, /sys and read-only folders say no.
+    """
+    folder = next(parent for parent in path.parents if parent.exists())
+    if not folder.is_dir():
+        return f"{folder} is not a folder"
+    try:
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as exc:
+        return f"{folder} does not accept new files ({exc.strerror})"
+    return None
 
 
 def open_writer(settings: Settings) -> duckdb.DuckDBPyConnection:

@@ -7,7 +7,7 @@ from pathlib import Path
 from analytics.ingest import amazon_reviews, olist, taobao
 from analytics.ingest.source import SourceFile
 from analytics.ingest.staging import csv_header
-from analytics.ingest.validate import fail
+from analytics.ingest.validate import IngestError, fail, fields
 
 FORMAT_NAMES = "rees46, taobao, olist, online_retail, amazon_reviews, csv"
 
@@ -42,6 +42,24 @@ def detect_file(source: SourceFile, has_mapping: bool = False) -> str:
     return _detect_csv(source)
 
 
+def refuse_other_format(source: SourceFile, chosen: str) -> None:
+    """IngestError when a file given as ``chosen`` is recognisably another built-in format: the
+    message names the format it is, so its header need not be shown (``csv`` maps any file)."""
+    if chosen == "csv":
+        return
+    try:
+        found = detect_file(source)
+    except IngestError:
+        return
+    if found != chosen:
+        raise fail(
+            source.name,
+            f"a file in the {chosen} format",
+            f"a file in the {found} format: choose that format, or let it be detected",
+            line=1,
+        )
+
+
 def _detect_csv(source: SourceFile) -> str:
     header = set(csv_header(source))
     if {"event_time", "event_type", "product_id"} <= header:
@@ -57,10 +75,12 @@ def _detect_csv(source: SourceFile) -> str:
             "a whole Olist folder (orders, items, payments, customers, products, reviews)",
             "one file of it: import the folder that holds them all",
         )
-    shown = ", ".join(sorted(header)[:12])
+    # The first line is not repeated: a file no importer knows may be of another kind altogether
+    # (a system file picked by mistake or reached through a symlink), and messages are stored.
     raise fail(
         source.name,
         f"a known format ({FORMAT_NAMES})",
-        f"a header with {shown}: pass --format, or --format csv with --mapping FILE (docs/IMPORTING.md)",
+        f"a first line that no importer recognises ({fields(len(header))}, comma-separated): pass --format, "
+        "or --format csv with --mapping FILE (docs/IMPORTING.md)",
         line=1,
     )

@@ -66,7 +66,7 @@ def checks(staging: Staging, mapping: Mapping) -> list[v.Check]:
         found += _column_checks(staging, mapping, name, source)
     for attribute, sources in mapping.products.items():
         for source in sources:
-            found += [v.number(source), v.non_negative(source)] if attribute == "price" else v.text(source)
+            found += _price_checks(staging, source) if attribute == "price" else v.text(source)
     return found
 
 
@@ -79,11 +79,15 @@ def _column_checks(staging: Staging, mapping: Mapping, name: str, source: str) -
     if name == "rating":
         return [v.rating(source)]
     if name == "quantity":
-        return [v.integer(source, 1)]
+        return [v.integer(source, 1), v.at_most(source, staging.limits.max_quantity, "a quantity")]
     if name == "price":
-        return [v.number(source), v.non_negative(source)]
+        return _price_checks(staging, source)
     limit = v.ID_CHARS if name in ID_COLUMNS else v.TEXT_CHARS if name in LONG_TEXT else v.NAME_CHARS
     return v.text(source, limit)
+
+
+def _price_checks(staging: Staging, source: str) -> list[v.Check]:
+    return [v.number(source), v.non_negative(source), v.at_most(source, staging.limits.max_price)]
 
 
 def _time_check(staging: Staging, mapping: Mapping, source: str) -> v.Check:

@@ -35,7 +35,8 @@ from typing import Any
 
 import duckdb
 
-from analytics.ingest.validate import IngestError, Problem
+from analytics.ingest.staging import resembles
+from analytics.ingest.validate import IngestError, Problem, fields
 
 EVENT_TYPES = ("view", "cart", "remove_from_cart", "purchase", "refund", "wishlist")
 TABLES = {
@@ -177,11 +178,15 @@ def missing_columns(mapping: Mapping, header: Sequence[str], csv_file: str) -> l
     problems = []
     keys = {source: f"columns.{name}" for name, source in mapping.columns.items()}
     keys |= {source: f"products.{name}" for name, sources in mapping.products.items() for source in sources}
-    for source in mapping.source_columns():
+    wanted = mapping.source_columns()
+    close = {source: difflib.get_close_matches(source, header, n=1, cutoff=0.6) for source in wanted}
+    if not resembles(header, wanted, close):
+        found = f"a first line with none of the mapping's columns ({fields(len(header))}): a file of another kind?"
+        return [Problem(csv_file, f"the columns {mapping.file} names", found, 1)]
+    for source in wanted:
         if source in header:
             continue
-        close = difflib.get_close_matches(source, header, n=1, cutoff=0.6)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        hint = f" (did you mean '{close[source][0]}'?)" if close[source] else ""
         problems.append(
             Problem(
                 mapping.file, f"a column of {csv_file}: {', '.join(header)}", f"'{source}'{hint}", column=keys[source]

@@ -153,13 +153,16 @@ def _value_checks(staging: Staging, key: str) -> list[v.Check]:
             v.integer("order_item_id", 1),
             v.number("price"),
             v.non_negative("price"),
+            v.at_most("price", staging.limits.max_price),
             v.number("freight_value"),
             v.non_negative("freight_value", "a freight value"),
+            v.at_most("freight_value", staging.limits.max_price, "a freight value"),
         ]
     if key == "payments":
         return [
             v.number("payment_value"),
             v.non_negative("payment_value", "a payment value"),
+            v.at_most("payment_value", staging.limits.max_price, "a payment value"),
             v.integer("payment_installments", 0),
             *v.text("payment_type"),
         ]

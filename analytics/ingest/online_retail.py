@@ -51,6 +51,7 @@ def line_checks(staging: Staging) -> list[v.Check]:
     return [
         *(v.required(c) for c in ("InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice")),
         v.integer("Quantity"),
+        v.at_most("Quantity", staging.limits.max_quantity, "a quantity"),
         v.timestamp("InvoiceDate", TIME_FORMATS, "2010-12-01 08:26:00", staging.latest),
         v.number("UnitPrice"),
         # Bad-debt adjustments ('A' invoices) carry negative prices by design; they are left out.
@@ -59,6 +60,7 @@ def line_checks(staging: Staging) -> list[v.Check]:
             "a price of 0 or more",
             "{v} is not null and try_cast({v} as double) < 0 and not starts_with(trim({col:InvoiceNo}), 'A')",
         ),
+        v.at_most("UnitPrice", staging.limits.max_price),
         v.whole_id("CustomerID"),
         *(check for c in ("InvoiceNo", "StockCode", "CustomerID") for check in v.text(c, v.ID_CHARS)),
         *(check for c in ("Description", "Country") for check in v.text(c, v.NAME_CHARS)),
@@ -73,6 +75,7 @@ def invoice_checks(staging: Staging) -> list[v.Check]:
         v.whole_id("CustomerID"),
         v.number("TotalPrice"),
         v.non_negative("TotalPrice", "an invoice total"),
+        v.at_most("TotalPrice", staging.limits.max_price, "an invoice total"),
         *(check for c in ("InvoiceNo", "CustomerID") for check in v.text(c, v.ID_CHARS)),
     ]
 

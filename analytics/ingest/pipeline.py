@@ -113,7 +113,7 @@ def import_file(
     mapping: str | Path | Mapping | None = None,
     *,
     actor: Actor = CLI_ACTOR,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits | None = None,
 ) -> ImportResult:
     """Import one file (or an Olist folder) into the warehouse behind ``target``.
 
@@ -122,10 +122,13 @@ def import_file(
     FORMATS, detected from the content when None; ``mapping`` (a file or a Mapping) is needed
     for ``csv``. Raises IngestError, naming file, line, column, expected and found, before
     anything is written; the write itself is one transaction. The same file twice changes nothing.
+    ``limits`` default to the job's settings (max_price, max_quantity), or DEFAULT_LIMITS.
     """
     require(actor, "import_data")
     con, batch, report = _bind(target)
     started = time.monotonic()
+    if limits is None:
+        limits = Limits.from_settings(target.settings) if isinstance(target, JobContext) else DEFAULT_LIMITS
     staging = Staging(con, limits, report)
     try:
         fmt, sources, detected = _open(staging, Path(path), format, _as_mapping(mapping))
@@ -236,6 +239,8 @@ def _open(staging: Staging, path: Path, format: str | None, mapping: Mapping | N
     if format is not None and FORMATS[format].folder:
         raise fail(path.name, f"the folder that holds the {format} files", "a single file")
     sources = _inspect(staging, [path])
+    if format is not None:
+        detect.refuse_other_format(sources[0], format)
     fmt = FORMATS[format or detect.detect_file(sources[0], has_mapping=mapping is not None)]
     if fmt.precheck:
         fmt.precheck(sources, mapping)

@@ -40,6 +40,7 @@ def checks(staging: Staging) -> list[v.Check]:
         v.one_of("event_type", EVENT_TYPES),
         v.number("price"),
         v.non_negative("price"),
+        v.at_most("price", staging.limits.max_price),
         *(check for c in ("product_id", "category_id", "user_id", "user_session") for check in v.text(c, v.ID_CHARS)),
         *(check for c in ("category_code", "brand") for check in v.text(c, v.NAME_CHARS)),
     ]

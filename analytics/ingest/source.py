@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analytics.ingest.validate import fail
+from models.settings import Settings
 
 CHUNK = 1 << 20  # bytes read (and at most produced by the inflater) per step
 HEAD_CHARS = 64 * 1024  # text kept for format detection and the header
@@ -40,12 +41,20 @@ UTF8_BOM = b"\xef\xbb\xbf"
 
 @dataclass(frozen=True)
 class Limits:
-    """Hard limits on what one file may expand to. Tests shrink them; the defaults suit real exports."""
+    """Hard limits on what one file may expand to, and the plausibility bounds of its amounts.
+    Tests shrink them; the defaults suit real exports."""
 
     max_bytes: int = 50 * 2**30  # uncompressed size of one file (a full REES46 month is ~5.3 GB)
     max_ratio: int = 100  # real CSV compresses 4-15x; a bomb ~1000x
     ratio_after_bytes: int = 64 * 2**20  # judge the ratio only once this much was expanded
     max_line_bytes: int = 16 * 2**20  # one CSV record
+    max_price: float = Settings.max_price  # settings max_price: one money amount
+    max_quantity: int = Settings.max_quantity  # settings max_quantity
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        """The default limits with the bounds configured in ``settings``."""
+        return cls(max_price=settings.max_price, max_quantity=settings.max_quantity)
 
 
 DEFAULT_LIMITS = Limits()
@@ -71,8 +80,7 @@ def inspect_file(path: str | Path, limits: Limits = DEFAULT_LIMITS, progress: Pr
     """Stream the file once and return what later steps need; raise IngestError for a bad file."""
     path = Path(path)
     name = path.name
-    if not path.is_file():
-        raise fail(name, "a readable file", "nothing" if not path.exists() else "a folder")
+    _refuse_non_regular(path)
     size = path.stat().st_size
     if size == 0:
         raise fail(name, "data", "an empty file (0 bytes)")
@@ -98,6 +106,17 @@ def inspect_file(path: str | Path, limits: Limits = DEFAULT_LIMITS, progress: Pr
     if not scanner.has_content:
         raise fail(name, "data", "only blank space" if scanner.total else "an empty file after decompression")
     return SourceFile(path, name, digest.hexdigest(), size, "gzip" if gz else "none", scanner.total, scanner.head)
+
+
+def _refuse_non_regular(path: Path) -> None:
+    # A device (/dev/zero never ends), a named pipe (blocks until someone writes) or a socket is
+    # not an export. A symlink to a regular file is followed; what it points at is checked here.
+    if not path.exists():
+        raise fail(path.name, "a readable file", "nothing")
+    if path.is_dir():
+        raise fail(path.name, "a readable file", "a folder")
+    if not path.is_file():
+        raise fail(path.name, "a regular file", "a device or other special file")
 
 
 def _refuse_known_binary(name: str, first: bytes) -> None:

@@ -18,7 +18,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -197,13 +197,25 @@ def _require_columns(file: str, present: Sequence[str], required: Sequence[str])
     missing = [c for c in required if c not in present]
     if not missing:
         return
+    close = {c: difflib.get_close_matches(c, present, n=1, cutoff=0.6) for c in missing}
+    if not resembles(present, required, close):
+        found = f"a first line with none of them ({validate.fields(len(present))}): a file of another kind?"
+        raise IngestError([Problem(file, f"the columns {', '.join(required)}", found, 1)])
     problems = []
     for column in missing:
-        close = difflib.get_close_matches(column, present, n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        hint = f"; did you mean '{close[column][0]}'?" if close[column] else ""
         shown = ", ".join(present[:20]) + (", ..." if len(present) > 20 else "")
         problems.append(Problem(file, f"a column named '{column}'", f"only the columns {shown}{hint}", 1, column))
     raise IngestError(problems)
+
+
+def resembles(present: Sequence[str], wanted: Sequence[str], close: dict[str, list[str]]) -> bool:
+    """True when a header has at least one wanted column, or a near miss of one.
+
+    Only then is the header echoed in a message: the first line of a file of another kind (a
+    system file, a document picked by mistake) is not repeated into messages and job history.
+    """
+    return any(c in present for c in wanted) or any(close.values())
 
 
 def load_csv(
@@ -236,20 +248,26 @@ def load_csv(
             "rejects": MAX_REJECTS,
         },
     )
-    _raise_rejects(con, source, len(names), limits)
+    _raise_rejects(con, source, len(names), limits, has_header)
     rows = int(con.execute(f"select count(*) from {table}").fetchone()[0])
     return RawTable(table, source, list(names), rows, lambda row: csv_line_of(source, row, has_header))
 
 
-def _raise_rejects(con: duckdb.DuckDBPyConnection, source: SourceFile, fields: int, limits: Limits) -> None:
+def _raise_rejects(
+    con: duckdb.DuckDBPyConnection, source: SourceFile, fields: int, limits: Limits, has_header: bool
+) -> None:
     rejects = con.execute(
-        "select error_type, count(*), min(line), arg_min(csv_line, line), arg_min(error_message, line), "
+        "select error_type, count(distinct line), min(line), arg_min(csv_line, line), arg_min(error_message, line), "
         "arg_min(column_name, line) from ingest_rejects group by error_type order by min(line)"
     ).fetchall()
     problems = []
+    first_data_line = 2 if has_header else 1
     for error_type, count, line, text, message, column in rejects:
         expected, found = _reject_words(error_type, message, fields, limits)
-        found = f"{found}: {validate.describe(text)}" if found else validate.describe(text)
+        # A file whose very first record is malformed may be a file of another kind: its content
+        # is not echoed. A bad record further down is shown, so its owner can find it.
+        if int(line) > first_data_line:
+            found = f"{found}: {validate.describe(text)}" if found else validate.describe(text)
         column = column if error_type not in ("TOO MANY COLUMNS", "MISSING COLUMNS") else None
         problems.append(Problem(source.name, expected, found, int(line), column, int(count)))
     if problems:
@@ -259,7 +277,8 @@ def _raise_rejects(con: duckdb.DuckDBPyConnection, source: SourceFile, fields: i
 def _reject_words(error_type: str, message: str, fields: int, limits: Limits) -> tuple[str, str]:
     found = re.search(r"Found: (\d+)", message or "")
     if error_type in ("TOO MANY COLUMNS", "MISSING COLUMNS"):
-        return f"{fields} fields like the header", f"{found[1] if found else 'a different number of'} fields"
+        counted = validate.fields(int(found[1])) if found else "a different number of fields"
+        return f"{validate.fields(fields)} like the header", counted
     if error_type == "UNQUOTED VALUE":
         return "quotes around a field to be closed before the next comma", "a badly quoted field"
     if error_type == "LINE SIZE OVER MAXIMUM":
@@ -292,20 +311,19 @@ def open_text(source: SourceFile) -> io.TextIOBase:
 
 # -- JSON lines ----------------------------------------------------------------------------------
 def load_json_lines(con: duckdb.DuckDBPyConnection, source: SourceFile, table: str, fields: Sequence[str]) -> RawTable:
-    """Read JSON lines into ``table``: one VARCHAR column per field (nested values as JSON text)
-    plus ``_line``. Lines that are not one JSON object are problems, reported by line."""
+    """Read JSON lines into ``table``: one VARCHAR column per field plus ``_line``. Lines that are not
+    one JSON object, and fields holding an object or a list instead of one value, are problems."""
     columns = [*fields, "_line"]
     con.execute(
         f"create or replace temp table {table} ({', '.join(f'{_ident(c)} varchar' for c in fields)}, _line bigint)"
     )
-    bad: list[tuple[int, str, str]] = []
+    bad: list[Problem] = []
     for batch in _json_batches(source, fields, bad):
         con.register("ingest_json_batch", batch)
         con.execute(f"insert into {table} select * from ingest_json_batch")
         con.unregister("ingest_json_batch")
     if bad:
-        line, found = bad[0]
-        raise IngestError([Problem(source.name, "one JSON object per line (JSON lines)", found, line, None, len(bad))])
+        raise IngestError(_first_of_each_kind(bad))
     rows = int(con.execute(f"select count(*) from {table}").fetchone()[0])
 
     def line_of(row: int) -> int:
@@ -314,14 +332,14 @@ def load_json_lines(con: duckdb.DuckDBPyConnection, source: SourceFile, table: s
     return RawTable(table, source, columns, rows, line_of)
 
 
-def _json_batches(source: SourceFile, fields: Sequence[str], bad: list) -> Iterator[pa.Table]:
+def _json_batches(source: SourceFile, fields: Sequence[str], bad: list[Problem]) -> Iterator[pa.Table]:
     values: dict[str, list] = {name: [] for name in [*fields, "_line"]}
     with open_text(source) as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
-            record = _json_object(line, number, bad)
-            if record is None:
+            record = _json_object(source.name, line, number, bad)
+            if record is None or not _single_values(source.name, record, fields, number, bad):
                 continue
             for name in fields:
                 values[name].append(_as_text(record.get(name)))
@@ -333,21 +351,54 @@ def _json_batches(source: SourceFile, fields: Sequence[str], bad: list) -> Itera
         yield pa.table(values)
 
 
-def _json_object(line: str, number: int, bad: list) -> dict | None:
+JSON_LINES = "one JSON object per line (JSON lines)"
+
+
+def _json_object(file: str, line: str, number: int, bad: list[Problem]) -> dict | None:
+    start = line.lstrip()[:1]
     try:
         record = json.loads(line)
+    except RecursionError:
+        bad.append(Problem(file, JSON_LINES, "JSON nested too deeply to read (brackets inside brackets)", number))
+        return None
     except json.JSONDecodeError as exc:
-        what = (
-            "a JSON array (the whole file in [ ])"
-            if line.lstrip().startswith("[")
-            else (f"broken JSON ({exc.msg.removesuffix(' at')} at character {exc.pos + 1})")
-        )
-        bad.append((number, f"{what}: {validate.describe(line.strip())}"))
+        bad.append(Problem(file, JSON_LINES, _broken_json(line, start, exc), number))
         return None
     if not isinstance(record, dict):
-        bad.append((number, f"a JSON {type(record).__name__}: {validate.describe(line.strip())}"))
+        found = "a JSON array (the whole file in [ ])" if start == "[" else f"a JSON {type(record).__name__}"
+        bad.append(Problem(file, JSON_LINES, found, number))
         return None
     return record
+
+
+def _broken_json(line: str, start: str, exc: json.JSONDecodeError) -> str:
+    # Only a line that set out to be JSON is shown: the first line of a file of another kind (a
+    # system file reached through a symlink, say) is not echoed into messages and job history.
+    if start == "[":
+        return f"a JSON array (the whole file in [ ]): {validate.describe(line.strip())}"
+    if start != "{":
+        return "a line that is not JSON"
+    where = f"{exc.msg.removesuffix(' at')} at character {exc.pos + 1}"
+    return f"broken JSON ({where}): {validate.describe(line.strip())}"
+
+
+def _single_values(file: str, record: dict, fields: Sequence[str], number: int, bad: list[Problem]) -> bool:
+    """False (and a problem) when a field read into a column holds an object or a list."""
+    for name in fields:
+        value = record.get(name)
+        if isinstance(value, dict | list):
+            kind = "a JSON object" if isinstance(value, dict) else "a JSON list"
+            bad.append(Problem(file, "a single value (text or a number)", kind, number, name))
+            return False
+    return True
+
+
+def _first_of_each_kind(problems: list[Problem]) -> list[Problem]:
+    """One problem per kind (expected, column), the first one, with how many lines share it."""
+    kinds: dict[tuple, list[Problem]] = {}
+    for problem in problems:
+        kinds.setdefault((problem.expected, problem.column), []).append(problem)
+    return [replace(same[0], rows=len(same)) for same in kinds.values()]
 
 
 def _as_text(value: Any) -> str | None:
@@ -355,8 +406,6 @@ def _as_text(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 

@@ -18,14 +18,13 @@ import duckdb
 
 from analytics.core import queries
 from analytics.trust import privacy
+from analytics.trust.export import FORMULA_PATTERN
 
 MAX_SHOWN = 8  # problems listed in one message; the rest are counted
 FOUND_CHARS = 60
 
-# Spreadsheet formulas that run code or fetch URLs when a cell is opened: a function call
-# (=HYPERLINK(, @SUM(, +cmd(...) or a DDE link (=cmd|' /C calc'!A0). Plain text that merely
-# starts with "-" or "=)" is not refused.
-FORMULA_PATTERN = r"^\s*[=+\-@]\s*(?:[A-Za-z_][A-Za-z0-9_.]*\(|[A-Za-z]+\|)"
+# FORMULA_PATTERN (analytics.trust.export) is the one formula rule: what export would neutralise,
+# import refuses. The ingest benchmark reads it from here too.
 
 # Sizes of one cell, in characters. A larger cell is nearly always an unclosed quote that
 # swallowed the rest of the file, or a pasted blob (an image, a log) rather than data.
@@ -88,19 +87,25 @@ def fail(
 
 
 def describe(value: Any) -> str:
-    """A cell value as shown in a message: quoted, cut to a readable length, e-mail addresses masked.
+    """A cell value as shown in a message: quoted, personal data masked (privacy.mask_pii), cut to a
+    short preview of FOUND_CHARS characters.
 
-    Phone-like digit runs are left as they are: in a data file they are ids and timestamps, and
-    the message is read by the admin who owns the file and must find the cell.
+    A value that is only digits stays as it is: in a data file it is an id or a timestamp, and the
+    admin who owns the file must find the cell.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return "an empty cell"
     text = str(value)
-    # Cut before masking: the e-mail pattern backtracks badly on a megabyte of letters.
-    shown = privacy.EMAIL.sub("[email]", text[: 2 * FOUND_CHARS])
+    # Cut before masking: a megabyte cell need not be scanned to show sixty characters of it.
+    shown = privacy.mask_pii(text[: 2 * FOUND_CHARS])
     if len(text) > FOUND_CHARS:
         return f"a {len(text):,}-character value starting '{_printable(shown[:FOUND_CHARS])}…'"
     return f"'{_printable(shown)}'"
+
+
+def fields(n: int) -> str:
+    """'1 field', '9 fields': a count of fields as a message says it."""
+    return f"{n:,} field" if n == 1 else f"{n:,} fields"
 
 
 def _printable(text: str) -> str:
@@ -174,6 +179,17 @@ def non_negative(column: str, what: str = "a price") -> Check:
     return Check(column, f"{what} of 0 or more", "{v} is not null and try_cast({v} as double) < 0")
 
 
+def at_most(column: str, limit: float, what: str = "a price") -> Check:
+    """A number whose size is at most ``limit`` (settings max_price, max_quantity): amounts beyond it
+    are typos or attacks, and bounded amounts keep every sum finite. Non-numbers are left to ``number``."""
+    return Check(
+        column,
+        f"{what} of at most {limit:,.15g}",
+        "{v} is not null and abs(try_cast({v} as double)) > $limit",
+        {"limit": float(limit)},
+    )
+
+
 def one_of(column: str, values: Sequence[str]) -> Check:
     """One of the listed values, exactly."""
     listed = ", ".join(values)
@@ -213,10 +229,11 @@ def max_chars(column: str, limit: int) -> Check:
 
 
 def no_formula(column: str) -> Check:
-    """No spreadsheet formula (FORMULA_PATTERN)."""
+    """No spreadsheet formula (FORMULA_PATTERN, the rule export neutralises by)."""
     return Check(
         column,
-        "plain text, not a spreadsheet formula (formula cells run code when the data is opened in a spreadsheet)",
+        "plain text, not a spreadsheet formula (a cell starting with =, +, -, @, a tab or a carriage return "
+        "runs as a formula when the data is opened in a spreadsheet)",
         "regexp_matches({v}, $pattern)",
         {"pattern": FORMULA_PATTERN},
     )

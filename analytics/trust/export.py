@@ -6,14 +6,30 @@ Used by every download in the dashboard and by command-line exports.
 from __future__ import annotations
 
 import io
+import re
 from typing import Literal
 
 import pandas as pd
 
 from analytics.trust import privacy
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 ExportFormat = Literal["csv", "parquet"]
+
+# The one formula rule (OWASP, CSV injection), shared by import validation (which refuses such
+# cells) and export (which prefixes them with a quote): a cell is a formula when, after leading
+# spaces and line breaks, it starts with = + - @ or their fullwidth forms (spreadsheets read ＝ as =),
+# or when it starts with a tab or carriage return followed by anything but blank space. The
+# pattern is written for both Python's re and DuckDB's RE2 (literal characters, no \u escapes).
+_SPACE = " \n\x0b\x0c\u00a0\u3000\ufeff"
+_BLANK = _SPACE + "\t\r"
+_TRIGGERS = "=+\\-@\uff1d\uff0b\uff0d\uff20"
+FORMULA_PATTERN = f"^[{_SPACE}]*(?:[{_TRIGGERS}]|[\t\r][{_BLANK}]*[^{_BLANK}])"
+FORMULA = re.compile(FORMULA_PATTERN)
+
+
+def is_formula(value: object) -> bool:
+    """True for a text cell a spreadsheet would run as a formula (FORMULA_PATTERN)."""
+    return isinstance(value, str) and FORMULA.match(value) is not None
 
 
 class ExportRefused(ValueError):
@@ -21,7 +37,7 @@ class ExportRefused(ValueError):
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells a spreadsheet would run as a formula with a single quote (OWASP CSV injection)."""
+    """Prefix text cells a spreadsheet would run as a formula (``is_formula``) with a single quote."""
     out = df.copy()
     for col in privacy.text_columns(out):
         out[col] = out[col].map(_neutralise, na_action="ignore")
@@ -29,9 +45,7 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _neutralise(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    return "'" + value if is_formula(value) else value
 
 
 def safe_breakdown(df: pd.DataFrame, *, users_column: str, min_group_size: int) -> pd.DataFrame:

@@ -11,18 +11,40 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
-# Phone numbers: an optional +country code, then 7-15 digits with spaces, dots, dashes or
-# brackets between them. Requiring 7+ digits keeps prices, sizes and years unmasked.
-PHONE = re.compile(r"(?<![\w])(?:\+|00)?\d(?:[\s.\-()]{0,3}\d){6,14}(?![\w])")
-CARD = re.compile(r"\b(?:\d[ -]?){12,18}\d\b")
+# The one masker for everything shown or stored as a message: pages, exports, job history, error
+# messages, language-model prompts. Each pattern starts only where a run of its characters starts
+# (the lookbehinds), so a long blob without spaces is scanned once, not once per character.
+EMAIL = re.compile(r"(?<![\w.%+\-])[\w.%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+# E-mail addresses written to dodge filters: "john [at] example [dot] com", "JOHN at example dot com",
+# "john @ example.com". A plain " at " needs a spelled-out " dot " and one of the common top-level
+# domains (not English words such as "in" or "to"), so "looked at it", "polka dot" and "at home dot in
+# bed" stay text.
+_AT_MARKED = r"(?:\s*[(\[{<]\s*at\s*[)\]}>]\s*|\s+@\s*|\s*@\s+)"
+_DOT_SPELLED = r"(?:\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+)"
+_LABEL = r"[A-Za-z0-9\-]+"
+_TLD = r"(?:com|net|org|edu|gov|info|biz|io|[a-z]{2})(?![\w-])"
+_COMMON_TLD = r"(?:com|net|org|edu|gov|info|biz|io|co|uk|de|fr|es|it|nl|br|ru|cn|jp|au|ca|ch|se|pl|pt)(?![\w-])"
+OBFUSCATED_EMAIL = re.compile(
+    rf"(?<![\w.%+\-])[\w.%+\-]+"
+    rf"(?:{_AT_MARKED}{_LABEL}(?:(?:{_DOT_SPELLED}|\.){_LABEL})*(?:{_DOT_SPELLED}|\.){_TLD}"
+    rf"|\s+at\s+{_LABEL}(?:{_DOT_SPELLED}{_LABEL})*{_DOT_SPELLED}{_COMMON_TLD})",
+    re.IGNORECASE,
+)
+# Payment cards: 13-19 digits, grouped by spaces, dashes or dots, passing the Luhn check.
+CARD = re.compile(r"(?<![\w.\-])(?:\d[ .\-]?){12,18}\d(?![\w])(?![.\-]\d)")
+# Phone numbers: an optional "(", +country code or 00, then 7-15 digits with spaces, dots, dashes
+# or brackets between them. Requiring 7+ digits keeps prices, sizes and years unmasked; a run that
+# goes on with more digits after a dot or dash is a longer number, not a phone.
+PHONE = re.compile(r"(?<![\w.\-+(])\(?(?:\+|00)?\d(?:[\s.\-()]{0,3}\d){6,14}(?![\w])(?![.\-]\d)")
 
 
 def mask_pii(text: str | None) -> str | None:
-    """Replace emails, payment card numbers and phone numbers in free text with placeholders."""
+    """Replace e-mail addresses (plain and written out), payment card numbers and phone numbers in
+    free text with ``[email]``, ``[card]`` and ``[phone]``. Masking its own output changes nothing."""
     if text is None or not isinstance(text, str):
         return text
     text = EMAIL.sub("[email]", text)
+    text = OBFUSCATED_EMAIL.sub("[email]", text)
     text = CARD.sub(_mask_card, text)
     return PHONE.sub(_mask_phone, text)
 
@@ -30,17 +52,27 @@ def mask_pii(text: str | None) -> str | None:
 # Dates and times ("2019-11-03 11:15:00", "03.11.2019") are digit runs with separators too.
 DATE_LIKE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
 IDENTIFIER = re.compile(r"\d+")
+AMOUNT = re.compile(r"\d+\.\d+")  # one decimal point, nothing else: 1234567.89 is money
+QUOTES = "'\""
 
 
 def _mask_phone(match: re.Match) -> str:
     found = match[0]
-    if DATE_LIKE.search(found):
+    if DATE_LIKE.search(found) or AMOUNT.fullmatch(found):
         return found
-    # A cell that is only digits is an identifier (user 512345678, order 1000123), not a phone
-    # number someone wrote: numbers people write carry a +, brackets or separators.
-    if IDENTIFIER.fullmatch(found) and match.start() == 0 and match.end() == len(match.string):
+    # A value that is only digits is an identifier (user 512345678, order 1000123), not a phone
+    # number someone wrote: numbers people write carry a +, brackets or separators. Error messages
+    # quote the value they found, so a quoted run of digits counts as a value of its own.
+    if IDENTIFIER.fullmatch(found) and _whole_value(match):
         return found
     return "[phone]"
+
+
+def _whole_value(match: re.Match) -> bool:
+    text, start, end = match.string, match.start(), match.end()
+    if start == 0 and end == len(text):
+        return True
+    return 0 < start and end < len(text) and text[start - 1] == text[end] and text[end] in QUOTES
 
 
 def _mask_card(match: re.Match) -> str:

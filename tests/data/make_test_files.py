@@ -301,11 +301,51 @@ def bad_other_formats() -> None:
     )
 
 
+def bad_hostile() -> None:
+    """Files a careless or hostile user imports: personal data in the wrong column, formulas written
+    to slip past a naive check, absurd amounts, JSON built to exhaust the parser, a system file."""
+    rows = REES46_ROWS
+    write(
+        BAD / "rees46_card_in_price.csv",
+        rees46([*rows[:2], replace_field(rows[2], 6, "4111 1111 1111 1111"), *rows[3:]]),
+    )
+    huge = [replace_field(replace_field(rows[0], 1, "purchase"), 6, "1e308"), replace_field(rows[3], 6, "1.7e308")]
+    write(BAD / "rees46_huge_price.csv", rees46([*rows[1:3], *rows[4:], *huge]))
+    uci = [UCI_ROWS[0], UCI_ROWS[1].replace("14001.0", '"+1 (555) 123-4567"')]
+    write(BAD / "online_retail_phone_customer.csv", UCI_HEADER + "\n" + "\n".join(uci) + "\n")
+    uci = [UCI_ROWS[0], UCI_ROWS[1].replace(",6,", ",1000000000,")]
+    write(BAD / "online_retail_huge_quantity.csv", UCI_HEADER + "\n" + "\n".join(uci) + "\n")
+
+    def reviews(rows: list[str]) -> str:
+        return REVIEWS_HEADER + "\n" + "\n".join(rows) + "\n"
+
+    write(BAD / "reviews_contact_in_rating.csv", reviews([REVIEWS[0], "r2,P-10,write to JOHN at example dot com,x,y"]))
+    formulas = ["=1+cmd|' /C calc'!A0", '=-HYPERLINK("http://example.invalid/","x")', '=HYPERLINK ("http://x","y")']
+    quoted = ['"' + f.replace('"', '""') + '"' for f in formulas]
+    write(BAD / "reviews_dde_formulas.csv", reviews([f"r{i},P-10,4,{q},Fine." for i, q in enumerate(quoted, 1)]))
+    fullwidth = '\uff1dHYPERLINK(""http://example.invalid/"")'
+    write(
+        BAD / "reviews_fullwidth_formula.csv", reviews([REVIEWS[0], REVIEWS[1], f'r3,P-20,4,Good value,"{fullwidth}"'])
+    )
+    lines = [json.dumps(r) for r in AMAZON]
+    nested = json.dumps(AMAZON[1])[:-1] + ', "style": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    write(BAD / "amazon_deep_nesting.jsonl.gz", gz(lines[0] + "\n" + nested + "\n"))
+    html = {**AMAZON[1], "reviewText": {"html": "<b>Seams</b> came apart."}}
+    write(BAD / "amazon_object_review_text.jsonl", lines[0] + "\n" + json.dumps(html) + "\n")
+    # The shape of /etc/passwd (made-up accounts): what a symlink or a wrong path hands the importer.
+    write(
+        BAD / "system_file.csv",
+        "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+        "ana:x:1000:1000:Ana Example,,,:/home/ana:/bin/bash\n",
+    )
+
+
 if __name__ == "__main__":
     good_files()
     bad_rees46()
     bad_reviews()
     bad_other_formats()
+    bad_hostile()
     print(
         f"wrote {sum(1 for p in GOOD.rglob('*') if p.is_file())} good and "
         f"{sum(1 for p in BAD.rglob('*') if p.is_file())} bad files"

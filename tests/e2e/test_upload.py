@@ -26,7 +26,7 @@ def test_upload_preview_and_import_of_a_real_sample(tmp_path, page):
     sample = shared_sample(SAMPLE)
     db = tmp_path / "warehouse.duckdb"
     subprocess.run(
-        [sys.executable, "-m", "analytics", "--db", str(db), "import", str(GOOD / "rees46_small.csv")],
+        [sys.executable, "-m", "analytics", "--db", str(db), "import", str(GOOD / "rees46_small.csv"), "--create"],
         cwd=ROOT,
         check=True,
         capture_output=True,

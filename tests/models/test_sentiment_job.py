@@ -103,6 +103,7 @@ def test_sentiment_command_scores_and_prints_throughput(settings, plain_classifi
 
 
 def test_sentiment_command_names_a_missing_model(settings, capsys):
+    jobs.run_job(settings, "noop", lambda ctx: None)  # --db must name an existing warehouse
     assert main(["--db", str(settings.db_path), "sentiment", "--model", "/nowhere/model"]) == 2
     assert "model '/nowhere/model': no such folder or file" in capsys.readouterr().err
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analytics.cli import main
-from analytics.core import warehouse
+from analytics.core import jobs, warehouse
 from tests.conftest import shared_sample
 from tests.models.conftest import insert_reviews
 
@@ -81,6 +81,7 @@ def test_too_few_ratings_are_refused_with_the_counts(settings, tmp_path, capsys)
 
 
 def test_an_existing_model_folder_is_not_overwritten(settings, tmp_path, capsys):
+    jobs.run_job(settings, "noop", lambda ctx: None)  # --db must name an existing warehouse
     (tmp_path / "m").mkdir()
     (tmp_path / "m" / "config.json").write_text("{}")
     assert main(["--db", str(settings.db_path), "train-sentiment", "--out", str(tmp_path / "m")]) == 2

@@ -39,7 +39,7 @@ def test_unknown_action_and_role_are_errors():
     [
         ("mail me at jane.doe+shop@example.co.uk please", "mail me at [email] please"),
         ("call +44 20 7946 0958 after 5", "call [phone] after 5"),
-        ("my number is (555) 123-4567.", "my number is ([phone]."),
+        ("my number is (555) 123-4567.", "my number is [phone]."),
         ("card 4111 1111 1111 1111 was charged", "card [card] was charged"),
         ("size 38, paid $129.99 in 2024, 3 stars", "size 38, paid $129.99 in 2024, 3 stars"),
         ("order 12345 arrived", "order 12345 arrived"),

@@ -4,9 +4,10 @@ from datetime import date
 
 import pytest
 
+from analytics import cli
 from analytics.conversion import funnels
 from analytics.conversion.funnels import FunnelOptions
-from analytics.core import marts
+from analytics.core import jobs, marts
 from analytics.core.filters import Filters
 from analytics.trust.access import Actor, PermissionDenied, Role
 from tests.unit import statements
@@ -182,3 +183,40 @@ def test_every_statement_file_runs_when_audiences_are_saved(con, monkeypatch):
     assert rows == [(1, "viewers", "mo", 1), (2, "not buying", "mo", 1)]
     not_run = statements.job_statements("conversion") - used
     assert not not_run, f"not run when saving audiences: {sorted(not_run)}"
+
+
+def test_an_audience_name_is_bounded_and_not_blank(con):
+    march, marketer = _shop(con), Actor("mo", Role.MARKETER)
+    for name in ("x" * 100_000, " " * 3):
+        with pytest.raises(ValueError, match=r"an audience name of 1 to 200 characters"):
+            funnels.save_audience(con, marketer, name, march, FunnelOptions(), "view")
+    assert con.execute("select count(*) from audiences").fetchone()[0] == 0
+
+
+def test_an_empty_audience_is_refused_and_nothing_is_stored(con):
+    april = Filters(date(2026, 4, 1), date(2026, 4, 30))
+    _shop(con)
+    with pytest.raises(funnels.EmptyAudience, match=r"no users reached cart between 2026-04-01 and 2026-04-30"):
+        funnels.save_audience(con, Actor("mo", Role.MARKETER), "carts", april, FunnelOptions(), "cart", "purchase")
+    assert con.execute("select count(*) from audiences").fetchone()[0] == 0
+
+
+SAVE = ["save-audience", "--step", "cart", "--not-step", "purchase", "--start", "2026-04-01", "--end", "2026-04-30"]
+
+
+def test_the_command_line_refuses_a_huge_name_before_starting_a_job(settings, capsys):
+    jobs.run_job(settings, "noop", lambda ctx: None)
+    assert cli.main(["--db", str(settings.db_path), *SAVE, "--name", "x" * 100_000]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --name: expected an audience name of 1 to 200 characters, found 100,000")
+    assert len(err) < 300 and [j["kind"] for j in jobs.list_jobs(settings)] == ["noop"]
+
+
+def test_the_command_line_refuses_an_empty_audience_with_a_clear_message(settings, capsys):
+    jobs.run_job(settings, "noop", lambda ctx: None)
+    assert cli.main(["--db", str(settings.db_path), *SAVE, "--name", "April carts"]) == 2
+    assert capsys.readouterr().err == (
+        "error: no users reached cart between 2026-04-01 and 2026-04-30 (without purchase) with these filters; "
+        "an empty audience is not saved\n"
+    )
+    assert jobs.list_jobs(settings, 1)[0]["status"] == "failed"

@@ -90,6 +90,7 @@ def test_save_audience_command(settings, capsys):
     ],
 )
 def test_save_audience_command_rejects_bad_input(settings, capsys, extra, message):
+    jobs.run_job(settings, "noop", lambda ctx: None)  # --db must name an existing warehouse
     argv = ["--db", str(settings.db_path), "save-audience", "--name", "x", "--step", "view", *extra]
     assert cli.main(argv) == 2
     assert message in capsys.readouterr().err

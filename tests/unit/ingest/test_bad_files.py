@@ -3,6 +3,7 @@ leaves every table of the warehouse exactly as it was."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,3 +120,73 @@ def test_bad_file_through_the_command_line_job_changes_nothing(filled_file_wareh
         primary.close()
     job = jobs.list_jobs(settings, 1)[0]
     assert job["status"] == "failed" and "IngestError" in job["error"]
+
+
+# -- files that are not files, and files of another kind -----------------------------------------
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_a_device_is_refused_as_not_a_regular_file(filled, device):
+    if not Path(device).exists():
+        pytest.skip(f"{device} does not exist here")
+    with pytest.raises(IngestError, match=r"expected a regular file, found a device or other special file"):
+        import_file(filled, device)
+
+
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(filled, tmp_path):
+    fifo = tmp_path / "events.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(IngestError, match=r"events.csv: expected a regular file, found a device or other special"):
+        import_file(filled, fifo)
+
+
+def _first_line(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace").splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mapping"),
+    [(None, None), ("rees46", None), ("taobao", None), ("amazon_reviews", None), ("csv", BAD / "reviews.toml")],
+)
+def test_a_symlink_to_a_system_file_never_echoes_its_content(filled, tmp_path, fmt, mapping):
+    target = Path("/etc/passwd")
+    if not target.is_file():
+        pytest.skip("no /etc/passwd here")
+    link = tmp_path / "orders.csv"
+    link.symlink_to(target)
+    with pytest.raises(IngestError) as caught:
+        import_file(filled, link, fmt, mapping)
+    message = str(caught.value)
+    secret = _first_line(target)
+    assert secret not in message and secret.split(":")[0] + ":" not in message, message
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mapping"),
+    [(None, None), ("rees46", None), ("online_retail", None), ("amazon_reviews", None), ("csv", BAD / "reviews.toml")],
+)
+def test_a_file_of_another_kind_is_named_without_its_content(filled, fmt, mapping):
+    with pytest.raises(IngestError) as caught:
+        import_file(filled, BAD / "system_file.csv", fmt, mapping)
+    message = str(caught.value)
+    assert message.startswith("system_file.csv") and "root" not in message and "/bin/bash" not in message, message
+
+
+def test_a_device_through_the_command_line_is_one_clear_line(filled_file_warehouse, capsys):
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero here")
+    assert main(["--db", str(filled_file_warehouse.db_path), "import", "/dev/zero"]) == 2
+    err = capsys.readouterr().err
+    assert err == "error: zero: expected a regular file, found a device or other special file. Nothing was imported.\n"
+
+
+def test_personal_data_in_a_refused_file_is_masked_in_the_job_history_too(filled_file_warehouse, capsys):
+    settings = filled_file_warehouse
+    argv = ["--db", str(settings.db_path), "import", str(BAD / "rees46_card_in_price.csv")]
+    assert main(argv) == 2
+    assert "4111" not in capsys.readouterr().err
+    job = jobs.list_jobs(settings, 1)[0]
+    assert job["status"] == "failed" and "[card]" in job["error"] and "4111" not in job["error"] + job["message"]
+
+
+def test_the_importing_doc_counts_the_refused_files():
+    importing = " ".join((BAD.parents[2] / "docs" / "IMPORTING.md").read_text(encoding="utf-8").split())
+    assert f"tests/data/bad/README.md lists {len(CASES)} refused files" in importing

@@ -10,7 +10,7 @@ import pytest
 from analytics.core import jobs, warehouse
 from analytics.ingest import IngestError, import_file, writer
 from analytics.trust.access import Actor, PermissionDenied, Role
-from tests.unit.ingest.conftest import GOOD, table_hashes
+from tests.unit.ingest.conftest import BAD, GOOD, table_hashes
 
 HEADER = "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session"
 
@@ -133,8 +133,13 @@ def test_taobao_without_header_is_detected_and_purchases_form_an_order_per_sessi
 
 
 def test_a_format_that_does_not_fit_the_file_says_what_is_missing(con):
-    with pytest.raises(IngestError, match="rees46_small.csv, line 1, column 'InvoiceNo'"):
+    with pytest.raises(IngestError, match=r"rees46_small.csv, line 1: expected a file in the online_retail format, "
+                       r"found a file in the rees46 format: choose that format"):  # fmt: skip
         import_file(con, GOOD / "rees46_small.csv", "online_retail")
+    # Not a format at all, and none of the columns nearly there: the file's own header is not repeated.
+    with pytest.raises(IngestError, match=r"system_file.csv, line 1: expected the columns event_time, event_type, .*"
+                       r"found a first line with none of them \(1 field\)"):  # fmt: skip
+        import_file(con, BAD / "system_file.csv", "rees46")
     with pytest.raises(IngestError, match="the folder that holds the olist files"):
         import_file(con, GOOD / "rees46_small.csv", "olist")
 
