@@ -36,6 +36,8 @@ from analytics.core import appstate, faults, warehouse
 from analytics.trust import privacy
 from models.settings import Settings
 
+# Jobs the dashboard launches run `python -m analytics` from the project folder (the one holding analytics/).
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 ACTIVE = ("queued", "waiting", "running")
 PROGRESS_EVERY_S = 0.5
 # Job kinds that change canonical data: after them the marts are rebuilt before publishing.
@@ -322,7 +324,7 @@ def launch_job(settings: Settings, kind: str, argv: list[str], params: dict[str,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
-            cwd=Path(__file__).resolve().parent.parent,
+            cwd=PROJECT_DIR,
         )
     return job_id
 
