@@ -162,3 +162,16 @@ def test_command_line_jobs_are_audited(settings):
     result = jobs.run_job(settings, "insert", _insert_batches(1), params={"n": 1}, actor="ops@shop.test")
     entry = appstate.read_audit(settings)[0]
     assert (entry["actor"], entry["action"], entry["target"]) == ("ops@shop.test", "insert", f"job {result.job_id}")
+
+
+def test_a_launched_job_runs_the_command_line_from_the_project_folder(settings, tmp_path, monkeypatch):
+    """launch_job starts `python -m analytics` as the dashboard does; it must find the package
+    whatever folder the server runs in, and finish the job it recorded."""
+    jobs.run_job(settings, "noop", lambda ctx: None)
+    monkeypatch.chdir(tmp_path)
+    job_id = jobs.launch_job(settings, "refresh-marts", ["refresh-marts"], {}, "tester")
+    deadline = time.monotonic() + 600  # hang guard only: a cold CLI start takes seconds, not minutes
+    while (job := jobs.get_job(settings, job_id))["status"] in jobs.ACTIVE and time.monotonic() < deadline:
+        time.sleep(0.5)
+    log = (settings.db_path.parent / f"{settings.db_path.stem}.jobs" / f"{job_id}.log").read_text()
+    assert job["status"] == "done", log
