@@ -9,7 +9,7 @@ import streamlit as st
 
 from analytics.trust.access import Actor
 from dashboard.components import filters, jobs
-from dashboard.components.context import actor, settings
+from dashboard.components.context import actor, build_settings, settings
 
 # Not "pages/": Streamlit treats a pages/ folder beside the entry script as a legacy
 # multipage app, and a direct visit to /data would then run the page without the frame.
@@ -69,5 +69,7 @@ def sidebar(who: Actor, page: st.Page) -> None:
 
 
 def start() -> Actor:
-    """Resolve the actor (sign-in gate outside demo mode)."""
+    """Build this run's settings (the only place a full run builds them; pages and components
+    read them through ``context.settings()``), then resolve the actor (sign-in gate outside demo mode)."""
+    build_settings()
     return actor()
