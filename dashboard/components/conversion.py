@@ -18,7 +18,7 @@ from analytics.core import marts, metrics
 from analytics.trust import privacy
 from dashboard.components import data, trust
 from dashboard.components.context import settings
-from dashboard.components.conversion_tables import Table
+from dashboard.figures.conversion_tables import Table
 
 WINDOWS_DAYS = (1, 3, 7, 14, 30)
 

@@ -6,9 +6,10 @@ import streamlit as st
 from analytics.commands.save_audience import argv_for
 from analytics.conversion import cohorts, funnels, rfm
 from analytics.core import metrics
-from dashboard.components import charts, conversion, data, filters, jobs, trust
-from dashboard.components import conversion_tables as tables
+from dashboard.components import conversion, data, filters, jobs, trust
 from dashboard.components.context import settings
+from dashboard.figures import conversion as charts
+from dashboard.figures import conversion_tables as tables
 
 AUDIENCES = {
     "Abandoned carts: added to cart, did not buy": ("cart", "purchase"),

@@ -4,9 +4,10 @@ import streamlit as st
 
 from analytics.conversion import trends
 from analytics.core import metrics
-from dashboard.components import charts, conversion, data, filters, trust
-from dashboard.components import conversion_tables as tables
+from dashboard.components import conversion, data, filters, trust
 from dashboard.components.context import settings
+from dashboard.figures import conversion as charts
+from dashboard.figures import conversion_tables as tables
 
 who = trust.gate("view_charts")
 st.title("Overview")
