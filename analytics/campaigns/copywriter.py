@@ -35,7 +35,7 @@ from analytics.campaigns.copy_rules import (
     failures,
 )
 from analytics.trust.privacy import mask_pii
-from models.causal_lm import cached_causal_lm
+from models.causal_lm import load_causal_lm
 from models.settings import Settings
 
 TEMPERATURE = 0.8
@@ -337,8 +337,8 @@ class CopyWriter:
         self.plan: Any = None
 
     def load(self) -> CopyWriter:
-        """Load (or reuse from the in-process cache) the model and tokenizer."""
-        _, self.plan, self.tokenizer, self.model = cached_causal_lm(self.name, self.settings.device)
+        """Load the model and tokenizer (seconds on a CPU: keep the writer to write again)."""
+        _, self.plan, self.tokenizer, self.model = load_causal_lm(self.name, self.settings.device)
         return self
 
     @property

@@ -104,21 +104,27 @@ def segment_facts(profile: pd.Series) -> list[str]:
     return facts
 
 
-_writers: dict[tuple[str, str], CopyWriter] = {}
+def load_writer(settings: Settings) -> CopyWriter:
+    """The copy writer of these settings, loaded (seconds on a CPU: keep it to write again)."""
+    return CopyWriter(settings).load()
 
 
-def writer(settings: Settings) -> CopyWriter:
-    """The loaded copy writer of these settings, shared by callers of this process."""
-    key = (settings.copy_model, settings.device)
-    if key not in _writers:
-        _writers[key] = CopyWriter(settings).load()
-    return _writers[key]
+def write(
+    settings: Settings,
+    actor: Actor,
+    brief: Brief,
+    context: SegmentContext,
+    *,
+    writer: CopyWriter | None = None,
+    **options: Any,
+) -> CopyResult:
+    """Copy variants for the brief, checked; refused unless the actor may draft campaigns.
 
-
-def write(settings: Settings, actor: Actor, brief: Brief, context: SegmentContext, **options: Any) -> CopyResult:
-    """Copy variants for the brief, checked; refused unless the actor may draft campaigns."""
+    ``writer`` is a loaded writer to reuse (the dashboard keeps one per server); without it the
+    settings' copy model is loaded for this call, once per ``draft`` command.
+    """
     require(actor, "draft_campaign")
-    return writer(settings).generate(brief, context.grounding(), **options)
+    return (writer or load_writer(settings)).generate(brief, context.grounding(), **options)
 
 
 def keep(settings: Settings, actor: Actor, brief: Brief, context: SegmentContext, result: CopyResult, rank: int) -> int:

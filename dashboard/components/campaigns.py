@@ -10,18 +10,19 @@ import streamlit as st
 from analytics.campaigns import drafts
 from analytics.campaigns import studio as campaigns
 from analytics.campaigns.copy_rules import CHANNELS, LANGUAGES, TONES, Brief, BriefError, parse_offer, validate_brief
+from analytics.campaigns.copywriter import CopyWriter
 from analytics.campaigns.studio import SegmentContext
 from analytics.trust.access import Actor, PermissionDenied
 from dashboard.components import data, trust
-from dashboard.components.context import settings
+from models.settings import Settings
 
 RESULT_KEY = "camp_result"  # session state: the last result with its brief and segment
 
 
-def segment_targets() -> pd.DataFrame | None:
+def segment_targets(settings: Settings) -> pd.DataFrame | None:
     """Segments of the latest run a campaign may target, or None before the first run."""
     try:
-        return data.cached(campaigns.segments, settings())
+        return data.cached(campaigns.segments, settings)
     except campaigns.CampaignError:
         return None
 
@@ -32,10 +33,10 @@ def segment_picker(targets: pd.DataFrame) -> int:
     return st.selectbox(f"Segment (segmentation run {run_id})", list(names), format_func=names.get, key="camp_segment")
 
 
-def products(context: SegmentContext) -> None:
+def products(context: SegmentContext, min_users: int) -> None:
     if context.products.empty:
         st.info(
-            f"No product was bought or carted by at least {settings().min_group_size} users of this segment; "
+            f"No product was bought or carted by at least {min_users} users of this segment; "
             "the copy will rely on the segment's profile alone."
         )
         return
@@ -106,18 +107,30 @@ def brief_form(context: SegmentContext) -> Brief | None:
         return None
 
 
-def write_variants(who: Actor, brief: Brief, context: SegmentContext) -> None:
+def write_variants(who: Actor, settings: Settings, brief: Brief, context: SegmentContext) -> None:
     """Generate, streaming the model's first words into the page while it writes."""
     live = st.empty()
     with st.spinner(f"Writing {CHANNELS[brief.channel].label.lower()} copy with the local model..."):
         result = campaigns.write(
-            settings(), who, brief, context, on_text=lambda variant: live.caption(f"First variant: {variant.text}")
+            settings,
+            who,
+            brief,
+            context,
+            writer=copy_writer(settings.copy_model, settings.device, settings),
+            on_text=lambda variant: live.caption(f"First variant: {variant.text}"),
         )
     live.empty()
     st.session_state[RESULT_KEY] = {"brief": brief, "result": result, "segment": (context.run_id, context.segment_id)}
 
 
-def variants(who: Actor, context: SegmentContext) -> None:
+@st.cache_resource(max_entries=2, show_spinner=False)
+def copy_writer(model: str, device: str, _settings: Settings) -> CopyWriter:
+    """The copy model loaded once per server for (model, device), shared by every session: a load
+    takes about 15 s on a CPU. ``_settings`` (not part of the key) holds the same model and device."""
+    return campaigns.load_writer(_settings)
+
+
+def variants(who: Actor, settings: Settings, context: SegmentContext) -> None:
     """The last result's variants as cards with their checks, and the rejected candidates with reasons."""
     kept = st.session_state.get(RESULT_KEY)
     if not kept or kept["segment"] != (context.run_id, context.segment_id):
@@ -137,7 +150,7 @@ def variants(who: Actor, context: SegmentContext) -> None:
             st.text(variant.text)
             st.caption("Checks passed: " + ", ".join(c.name for c in variant.checks))
             if st.button("Save as draft", key=f"camp_keep_{rank}"):
-                _keep(who, brief, context, result, rank)
+                _keep(who, settings, brief, context, result, rank)
     if result.rejected:
         with st.expander(f"Rejected candidates ({len(result.rejected)})"):
             for rejected in result.rejected:
@@ -145,27 +158,27 @@ def variants(who: Actor, context: SegmentContext) -> None:
                 st.caption("Rejected: " + "; ".join(rejected.reasons))
 
 
-def drafts_section(who: Actor) -> None:
-    listing = drafts.listing(settings())
+def drafts_section(who: Actor, settings: Settings) -> None:
+    listing = drafts.listing(settings)
     if listing.empty:
         st.info("No drafts yet: save a variant above.")
         return
     trust.show_table(listing, key="camp_drafts", mask=["text"])
     chosen = st.selectbox("Draft", listing["draft_id"].tolist(), format_func=lambda i: f"Draft {i}", key="camp_draft")
-    draft = drafts.get(settings(), chosen)
+    draft = drafts.get(settings, chosen)
     text = st.text_area("Text", value=draft["text"], key=f"camp_draft_text_{chosen}")
     failed = [f"{name}: {c['detail']}" for name, c in draft["checks"].items() if not c["passed"]]
     if failed:
         st.warning("Fails: " + "; ".join(failed))
     left, right = st.columns(2)
     if left.button("Save changes", key="camp_draft_save") and text != draft["text"]:
-        _act(lambda: campaigns.edit(settings(), who, chosen, text), f"Draft {chosen} saved and re-checked.")
+        _act(lambda: campaigns.edit(settings, who, chosen, text), f"Draft {chosen} saved and re-checked.")
     if right.button("Approve", key="camp_draft_approve", disabled=draft["status"] == "approved"):
-        _act(lambda: drafts.approve(settings(), who, chosen), f"Draft {chosen} approved.")
+        _act(lambda: drafts.approve(settings, who, chosen), f"Draft {chosen} approved.")
 
 
-def _keep(who: Actor, brief: Brief, context: SegmentContext, result, rank: int) -> None:
-    _act(lambda: campaigns.keep(settings(), who, brief, context, result, rank), "Saved as a draft.")
+def _keep(who: Actor, settings: Settings, brief: Brief, context: SegmentContext, result, rank: int) -> None:
+    _act(lambda: campaigns.keep(settings, who, brief, context, result, rank), "Saved as a draft.")
 
 
 def _act(action, done: str) -> None:

@@ -1,4 +1,4 @@
-"""Settings and the signed-in actor, made once per server and per session."""
+"""This run's settings (built once per script run by the frame) and the signed-in actor."""
 
 from __future__ import annotations
 
@@ -7,14 +7,28 @@ import streamlit as st
 from analytics.trust.access import Actor, Role, missing_auth_keys, signed_in_actor
 from models.settings import Settings, load_settings
 
+# Session state holds this run's settings: the frame builds them at the start of every full
+# run, and fragment reruns (which skip the frame) reuse those of the run they belong to.
+SETTINGS_KEY = "run_settings"
+
+
+def build_settings() -> Settings:
+    """Build the one settings object for this script run: defaults, config file, secrets
+    ``[settings]``, environment. The frame calls it once per run, so a changed secrets file or
+    environment takes effect on the next rerun without restarting the server."""
+    built = load_settings(secrets=_secret_settings())
+    st.session_state[SETTINGS_KEY] = built
+    return built
+
 
 def settings() -> Settings:
-    """The one settings object: defaults, config file, secrets ``[settings]``, environment.
+    """This run's settings, as the frame built them.
 
-    Built on each rerun (it is a few dictionary look-ups), so a changed secrets file or
-    environment takes effect without restarting the server.
+    A page script run on its own (a test running one view file, no frame) builds its own
+    on each call rather than keeping any: only the frame decides what a run's settings are.
     """
-    return load_settings(secrets=_secret_settings())
+    built = st.session_state.get(SETTINGS_KEY)
+    return built if built is not None else load_settings(secrets=_secret_settings())
 
 
 def _secret_settings() -> dict:

@@ -1,4 +1,4 @@
-"""Widgets shared by the Overview and Conversion pages: KPI cards, funnel options, small-group masking.
+"""Widgets of the Overview and Conversion pages: KPI cards, funnel options, audiences, small-group masking.
 
 Each helper returns plain values (a FunnelOptions, a DataFrame); the logic that consumes them
 lives in analytics/ and never imports streamlit.
@@ -12,15 +12,23 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from analytics.commands.save_audience import argv_for
+from analytics.conversion import funnels
 from analytics.conversion.funnels import FunnelOptions
 from analytics.conversion.trends import Change
 from analytics.core import marts, metrics
+from analytics.core.filters import Filters
 from analytics.trust import privacy
-from dashboard.components import data, trust
-from dashboard.components.context import settings
-from dashboard.components.conversion_tables import Table
+from analytics.trust.access import Actor
+from dashboard.components import data, jobs, trust
+from dashboard.figures.conversion_tables import Table
 
 WINDOWS_DAYS = (1, 3, 7, 14, 30)
+AUDIENCES = {  # label: (the step users reached, the step they did not reach)
+    "Abandoned carts: added to cart, did not buy": ("cart", "purchase"),
+    "Viewed, did not add to cart": ("view", "cart"),
+    "Bought": ("purchase", None),
+}
 
 
 def warn_if_stale() -> None:
@@ -101,21 +109,40 @@ def funnel_options() -> tuple[FunnelOptions, str]:
     return options, count_by
 
 
-def mask_small_groups(df: pd.DataFrame, users_column: str, columns: Iterable[str]) -> tuple[pd.DataFrame, int]:
-    """Blank ``columns`` where a row describes fewer than min_group_size users (a chart keeps its axis).
+def audience_panel(who: Actor, flt: Filters, options: FunnelOptions) -> None:
+    """The users of a funnel step: how many, a safe download, and saving them as a named audience
+    (a job, for roles that may save audiences)."""
+    choice = st.selectbox("Users of a step", list(AUDIENCES), key="conv_audience")
+    step, not_step = AUDIENCES[choice]
+    users = data.cached(funnels.audience, flt, options, step, not_step)
+    st.write(f"{len(users):,} users under the current filters and funnel options.")
+    trust.download(users, "audience", key="conv_audience_download", user_list=True)
+    if not who.can("save_audience"):
+        return
+    name = st.text_input("Save as audience named", key="conv_audience_name", placeholder="e.g. abandoned carts March")
+    if st.button("Save audience", key="conv_audience_save", disabled=not name.strip()):
+        argv = argv_for(name.strip(), flt, options, step, not_step)
+        job_id = jobs.start_job(who, "save_audience", "audience", argv, {"name": name.strip(), "argv": argv})
+        st.toast(f"Saving the audience (job {job_id}).")
+
+
+def mask_small_groups(
+    df: pd.DataFrame, users_column: str, columns: Iterable[str], min_users: int
+) -> tuple[pd.DataFrame, int]:
+    """Blank ``columns`` where a row describes fewer than ``min_users`` users (a chart keeps its axis).
 
     Returns the masked copy and how many rows were blanked.
     """
-    small = privacy.small_groups(df, users_column, settings().min_group_size)
+    small = privacy.small_groups(df, users_column, min_users)
     out = df.copy()
     for column in columns:
         out[column] = out[column].astype(float).where(~small)
     return out, int(small.sum())
 
 
-def hidden_note(hidden: int, what: str = "points") -> None:
+def hidden_note(hidden: int, min_users: int, what: str = "points") -> None:
     if hidden:
-        st.caption(f"{hidden} {what} describing fewer than {settings().min_group_size} users are not shown.")
+        st.caption(f"{hidden} {what} describing fewer than {min_users} users are not shown.")
 
 
 def show(table: Table, *, key: str, name: str, users_column: str | None = None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from pathlib import Path
@@ -49,24 +50,10 @@ def require_warehouse() -> Snapshot:
     return snap
 
 
-# Cached per snapshot file (path and number: two warehouses in one process, as in tests, each
-# have a snapshot 1) and per parameters.
-@st.cache_data(ttl=600, max_entries=2000, show_spinner=False)
-def _cached_query(path: str, seq: int, name: str, params: tuple) -> pd.DataFrame:
-    return queries.frame(cursor(), name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
-
-
 def query(name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
     """A named SQL file's result on the current snapshot, cached per snapshot and parameters."""
     snap = require_warehouse()
-    return _cached_query(str(snap.path), snap.seq, name, _freeze(params or {}))
-
-
-@st.cache_data(ttl=600, max_entries=2000, show_spinner=False)
-def _cached_call(path: str, seq: int, fn_path: str, args: tuple, kwargs: tuple) -> Any:
-    module, _, name = fn_path.rpartition(".")
-    fn = getattr(importlib.import_module(module), name)
-    return fn(cursor(), *args, **dict(kwargs))
+    return _with_lifetime(_run_query)(str(snap.path), snap.seq, name, _freeze(params or {}))
 
 
 def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -76,7 +63,32 @@ def cached(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """
     snap = require_warehouse()
     fn_path = f"{fn.__module__}.{fn.__qualname__}"
-    return _cached_call(str(snap.path), snap.seq, fn_path, args, tuple(sorted(kwargs.items())))
+    return _with_lifetime(_run_call)(str(snap.path), snap.seq, fn_path, args, tuple(sorted(kwargs.items())))
+
+
+def _with_lifetime(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` behind the query cache, whose entries live ``query_cache_ttl_s`` seconds."""
+    return _query_cache(fn, settings().query_cache_ttl_s)
+
+
+@functools.cache
+def _query_cache(fn: Callable[..., Any], ttl_s: float) -> Callable[..., Any]:
+    # The lifetime is a setting, so the st.cache_data wrapper is made when it is first needed,
+    # once per lifetime. Streamlit keys the cache by the function, so a changed lifetime
+    # replaces the old cache with a fresh one.
+    return st.cache_data(ttl=ttl_s, max_entries=2000, show_spinner=False)(fn)
+
+
+# Cached per snapshot file (path and number: two warehouses in one process, as in tests, each
+# have a snapshot 1) and per parameters.
+def _run_query(path: str, seq: int, name: str, params: tuple) -> pd.DataFrame:
+    return queries.frame(cursor(), name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
+
+
+def _run_call(path: str, seq: int, fn_path: str, args: tuple, kwargs: tuple) -> Any:
+    module, _, name = fn_path.rpartition(".")
+    fn = getattr(importlib.import_module(module), name)
+    return fn(cursor(), *args, **dict(kwargs))
 
 
 def _freeze(params: dict[str, Any]) -> tuple:

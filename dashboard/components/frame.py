@@ -10,7 +10,7 @@ import streamlit as st
 
 from analytics.trust.access import Actor, missing_auth_keys
 from dashboard.components import filters, jobs, trust
-from dashboard.components.context import actor, auth_table, settings
+from dashboard.components.context import actor, auth_table, build_settings, settings
 
 # Not "pages/": Streamlit treats a pages/ folder beside the entry script as a legacy
 # multipage app, and a direct visit to /data would then run the page without the frame.
@@ -70,7 +70,10 @@ def sidebar(who: Actor, page: st.Page) -> None:
 
 
 def start() -> Actor:
-    """Resolve the actor (sign-in gate outside demo mode), after the checks every page needs."""
+    """Build this run's settings (the only place a full run builds them; pages and components
+    read them through ``context.settings()``), then the checks every page needs, then resolve the
+    actor (sign-in gate outside demo mode)."""
+    build_settings()
     trust.no_toolbar_downloads()
     exposure_banner()
     return actor()

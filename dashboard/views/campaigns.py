@@ -16,26 +16,27 @@ st.caption(
 )
 
 data.require_warehouse()
-targets = widgets.segment_targets()
+run_settings = settings()
+targets = widgets.segment_targets(run_settings)
 if targets is None:
     st.info("No segments yet: build them on the Segments page or run `python -m analytics segment`.")
     st.stop()
 if targets.empty:
-    st.info(f"No segment has at least {settings().min_group_size} users, the minimum group size.")
+    st.info(f"No segment has at least {run_settings.min_group_size} users, the minimum group size.")
     st.stop()
 
 segment_id = widgets.segment_picker(targets)
-context = data.cached(campaigns.segment_context, settings(), segment_id, int(targets["run_id"].iloc[0]))
+context = data.cached(campaigns.segment_context, run_settings, segment_id, int(targets["run_id"].iloc[0]))
 
 st.subheader("Products to feature")
-widgets.products(context)
+widgets.products(context, run_settings.min_group_size)
 
 st.subheader("Brief")
 brief = widgets.brief_form(context)
 if brief is not None:
-    widgets.write_variants(who, brief, context)
-widgets.variants(who, context)
+    widgets.write_variants(who, run_settings, brief, context)
+widgets.variants(who, run_settings, context)
 
 st.subheader("Drafts")
-widgets.drafts_section(who)
-trust.download(drafts.listing(settings()), "campaign_drafts", key="camp_drafts_export", mask=["text"])
+widgets.drafts_section(who, run_settings)
+trust.download(drafts.listing(run_settings), "campaign_drafts", key="camp_drafts_export", mask=["text"])

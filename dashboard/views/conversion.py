@@ -3,18 +3,12 @@ first-purchase cohorts, RFM tiers and customer lifetime value."""
 
 import streamlit as st
 
-from analytics.commands.save_audience import argv_for
 from analytics.conversion import cohorts, funnels, rfm
 from analytics.core import metrics
-from dashboard.components import charts, conversion, data, filters, jobs, trust
-from dashboard.components import conversion_tables as tables
+from dashboard.components import conversion, data, filters, trust
 from dashboard.components.context import settings
-
-AUDIENCES = {
-    "Abandoned carts: added to cart, did not buy": ("cart", "purchase"),
-    "Viewed, did not add to cart": ("view", "cart"),
-    "Bought": ("purchase", None),
-}
+from dashboard.figures import conversion as charts
+from dashboard.figures import conversion_tables as tables
 
 who = trust.gate("view_charts")
 st.title("Conversion")
@@ -54,7 +48,7 @@ breakdown = tuple(
 if breakdown:
     groups = data.cached(funnels.funnel_breakdown, flt, options, breakdown)
     groups = groups.assign(group=groups[list(breakdown)].astype(str).agg(" / ".join, axis=1))
-    shown, hidden = conversion.mask_small_groups(groups, "users_view", ["overall_conversion"])
+    shown, hidden = conversion.mask_small_groups(groups, "users_view", ["overall_conversion"], min_users)
     top = shown.dropna(subset=["overall_conversion"]).head(15)
     if not top.empty:
         st.plotly_chart(
@@ -62,37 +56,27 @@ if breakdown:
             key="conv_breakdown_chart",
         )
     st.caption(metrics.caption("funnel") + " Bars: users who bought / users who viewed, per group.")
-    conversion.hidden_note(hidden, "groups")
+    conversion.hidden_note(hidden, min_users, "groups")
     conversion.show(
         tables.breakdown_table(groups, breakdown), key="conv_breakdown", name="funnel_breakdown", users_column="viewed"
     )
 
 # Audience: the users of a step, exported or saved.
 st.markdown("**Audience**")
-choice = st.selectbox("Users of a step", list(AUDIENCES), key="conv_audience")
-step, not_step = AUDIENCES[choice]
-users = data.cached(funnels.audience, flt, options, step, not_step)
-st.write(f"{len(users):,} users under the current filters and funnel options.")
-trust.download(users, "audience", key="conv_audience_download", user_list=True)
-if who.can("save_audience"):
-    name = st.text_input("Save as audience named", key="conv_audience_name", placeholder="e.g. abandoned carts March")
-    if st.button("Save audience", key="conv_audience_save", disabled=not name.strip()):
-        argv = argv_for(name.strip(), flt, options, step, not_step)
-        job_id = jobs.start_job(who, "save_audience", "audience", argv, {"name": name.strip(), "argv": argv})
-        st.toast(f"Saving the audience (job {job_id}).")
+conversion.audience_panel(who, flt, options)
 
 # Cohorts: retention heatmap.
 st.subheader("Cohorts")
 grain = st.radio("Cohorts by first purchase", ["week", "month"], horizontal=True, key="conv_cohort_grain")
 retention = data.cached(cohorts.retention, flt, grain)
-shown, hidden = conversion.mask_small_groups(retention, "cohort_users", ["retention"])
+shown, hidden = conversion.mask_small_groups(retention, "cohort_users", ["retention"], min_users)
 heat = cohorts.heatmap(shown.dropna(subset=["retention"]))
 if heat.empty:
     st.info(f"No first-purchase cohort of at least {min_users} customers up to {flt.end:%b %d, %Y}.")
 else:
     st.plotly_chart(charts.retention_heatmap(heat, grain), key="conv_cohort_chart")
 st.caption(metrics.caption("retention") + f" The 12 {grain}ly cohorts up to the end of the selected dates.")
-conversion.hidden_note(hidden, "cohort cells")
+conversion.hidden_note(hidden, min_users, "cohort cells")
 trust.download(
     tables.cohort_table(retention, grain).frame,
     f"cohorts_{grain}",
@@ -108,7 +92,7 @@ if not currencies:
     st.stop()
 currency = st.selectbox("Currency", currencies, key="conv_currency")
 tiers = rfm.tiers(data.cached(rfm.scores, flt, currency))
-shown, hidden = conversion.mask_small_groups(tiers, "customers", ["customers", "clv"])
+shown, hidden = conversion.mask_small_groups(tiers, "customers", ["customers", "clv"], min_users)
 visible = shown.dropna(subset=["customers"])
 left, right = st.columns(2)
 with left:

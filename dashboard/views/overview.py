@@ -4,9 +4,10 @@ import streamlit as st
 
 from analytics.conversion import trends
 from analytics.core import metrics
-from dashboard.components import charts, conversion, data, filters, trust
-from dashboard.components import conversion_tables as tables
+from dashboard.components import conversion, data, filters, trust
 from dashboard.components.context import settings
+from dashboard.figures import conversion as charts
+from dashboard.figures import conversion_tables as tables
 
 who = trust.gate("view_charts")
 st.title("Overview")
@@ -60,14 +61,14 @@ st.caption(
 grain = st.radio("Trends by", ["day", "week"], horizontal=True, key="ov_grain")
 traffic_trend = data.cached(trends.traffic_trend, flt, grain)
 sales_trend = data.cached(trends.sales_trend, flt, grain)
-shown, hidden = conversion.mask_small_groups(traffic_trend, "visitors", ["conversion_rate", "visitors"])
+shown, hidden = conversion.mask_small_groups(traffic_trend, "visitors", ["conversion_rate", "visitors"], min_users)
 left, right = st.columns(2)
 with left:
     st.plotly_chart(
         charts.trend(shown, "conversion_rate", f"Conversion rate by {grain}", percent=True), key="ov_conversion_chart"
     )
     st.caption(metrics.caption("conversion_rate"))
-    conversion.hidden_note(hidden)
+    conversion.hidden_note(hidden, min_users)
 with right:
     st.plotly_chart(charts.trend(shown, "visitors", f"Visitors by {grain}"), key="ov_visitors_chart")
     st.caption(metrics.caption("visitors"))
@@ -75,7 +76,7 @@ with right:
 masked_sales = []
 for currency in sorted(sales_trend["currency"].dropna().unique()):
     rows, hidden = conversion.mask_small_groups(
-        sales_trend[sales_trend["currency"] == currency], "purchasers", ["revenue", "orders", "aov"]
+        sales_trend[sales_trend["currency"] == currency], "purchasers", ["revenue", "orders", "aov"], min_users
     )
     masked_sales.append(rows)
     if rows.loc[rows["period"] == "current", "revenue"].isna().mean() > 0.5:
@@ -91,7 +92,7 @@ for currency in sorted(sales_trend["currency"].dropna().unique()):
             key=f"ov_revenue_chart_{currency}",
         )
         st.caption(metrics.caption("revenue"))
-        conversion.hidden_note(hidden)
+        conversion.hidden_note(hidden, min_users)
     with right:
         st.plotly_chart(
             charts.trend(rows, "aov", f"AOV ({currency}) by {grain}", unit=currency), key=f"ov_aov_chart_{currency}"

@@ -7,9 +7,9 @@ from analytics.core import metrics
 from analytics.segments import views as segment_views
 from analytics.segments.profiles import RFM_TIERS
 from dashboard.components import data, filters, trust
-from dashboard.components import segment_charts as charts
 from dashboard.components import segments as widgets
 from dashboard.components.context import settings
+from dashboard.figures import segments as charts
 
 who = trust.gate("view_segments")
 st.title("Segments")

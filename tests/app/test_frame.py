@@ -4,6 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.core import appstate, jobs
+from models.settings import load_settings
 from tests.app.conftest import make_app
 from tests.app.test_signin import AUTH
 from tests.conftest import ROOT
@@ -66,3 +67,29 @@ def test_admin_from_roles_setting_sees_the_audit_log(empty_published):
     table = at.dataframe[0].value
     imports = table[table["action"] == "import"]
     assert imports["actor"].tolist() == ["alice@shop.test"] and imports["target"].tolist() == ["orders.csv"]
+
+
+def test_settings_are_built_once_per_run(demo_settings, monkeypatch):
+    from dashboard.components import context
+
+    built = []
+    monkeypatch.setattr(context, "load_settings", lambda **kw: built.append(kw) or load_settings(**kw))
+    at = make_app(demo_settings, "conversion")
+    at.run()
+    assert not at.exception
+    assert len(built) == 1  # the frame's; every page and component reads that one
+    at.radio(key="conv_cohort_grain").set_value("month").run()
+    assert len(built) == 2
+
+
+def test_query_cache_lifetime_is_the_setting(empty_published):
+    from streamlit.runtime.caching.cache_data_api import _data_caches
+
+    at = make_app(empty_published, "data", query_cache_ttl_s=17)
+    at.run()
+    assert not at.exception
+    lifetimes = {
+        cache.display_name.rsplit(".", 1)[-1]: cache.ttl_seconds
+        for cache in _data_caches._function_caches.get(None, {}).values()
+    }
+    assert lifetimes["_run_query"] == 17 and lifetimes["_run_call"] == 17

@@ -8,8 +8,8 @@ from analytics import cli
 from analytics.commands import save_audience
 from analytics.conversion.funnels import FunnelOptions
 from analytics.core.filters import Filters
-from dashboard.components import charts
-from dashboard.components import conversion_tables as tables
+from dashboard.figures import conversion as charts
+from dashboard.figures import conversion_tables as tables
 
 STEPS = pd.DataFrame(
     {
