@@ -378,6 +378,31 @@ def launch_finish_unpublished(settings: Settings) -> int | None:
     return job_id
 
 
+def launch_schema_upgrade(settings: Settings, published_version: int) -> int | None:
+    """Launch ``refresh-marts`` when the published snapshot predates this code's migrations; its id, or None.
+
+    After an upgrade of the code the pages' SQL may call tables or macros that an older snapshot
+    lacks. Any job migrates the primary and publishes it, so the dashboard (which never writes)
+    launches one, once per version step, and only while no other job will publish first.
+    """
+    latest = warehouse.latest_migration()
+    if published_version >= latest:
+        return None
+    params = {"upgrades_from": published_version, "to": latest}
+    with appstate.connect(settings) as con:
+        busy = con.execute("select count(*) from job_runs where status in ('queued', 'waiting', 'running')")
+        if busy.fetchone()[0]:
+            return None
+        tried = con.execute(
+            "select 1 from job_runs where resume_key = ?", (_resume_key("refresh_marts", params),)
+        ).fetchone()
+    if tried:
+        return None
+    job_id = launch_job(settings, "refresh_marts", ["refresh-marts"], params, SYSTEM_ACTOR)
+    appstate.record_audit(settings, SYSTEM_ACTOR, SYSTEM_ACTOR, "refresh_marts", f"job {job_id}", **params)
+    return job_id
+
+
 def request_cancel(settings: Settings, job_id: int) -> None:
     """Ask a job to stop at its next batch boundary (committed batches are kept)."""
     with appstate.connect(settings) as con:

@@ -119,6 +119,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return done
 
 
+def latest_migration() -> int:
+    """The id of the newest migration this code ships: a snapshot below it predates the code's SQL."""
+    return migrations()[-1].id
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The highest applied migration id (0 for an empty database)."""
     try:

@@ -25,9 +25,27 @@ def _reader(path: str, seq: int) -> duckdb.DuckDBPyConnection:
 
 
 def snapshot() -> Snapshot | None:
-    """The snapshot this rerun reads (the pointer file is read on every rerun: one small read)."""
+    """The snapshot this rerun reads (the pointer file is read on every rerun: one small read).
+
+    A snapshot older than this code's schema is not read: an upgrade job is started instead and
+    the page says so (its SQL may need tables or macros the old snapshot lacks)."""
     jobs.launch_finish_unpublished(settings())  # a crashed job's unpublished work: one more small read
-    return warehouse.current_snapshot(settings())
+    snap = warehouse.current_snapshot(settings())
+    if snap is not None and (version := _schema_version(str(snap.path), snap.seq)) < warehouse.latest_migration():
+        jobs.launch_schema_upgrade(settings(), version)
+        st.info(
+            f"The published warehouse has schema version {version}; this version of the app needs "
+            f"{warehouse.latest_migration()}. An upgrade job is running (see Jobs in the sidebar); "
+            "the page reloads when it is published."
+        )
+        st.stop()
+    return snap
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _schema_version(path: str, seq: int) -> int:
+    # Per snapshot: a published snapshot never changes, so one read each.
+    return warehouse.schema_version(_reader(path, seq).cursor())
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
