@@ -11,8 +11,8 @@ import sys
 import pytest
 
 from analytics.cli import main
-from analytics.core import faults
-from models.settings import SettingsError
+from analytics.core import faults, jobs
+from models.settings import Settings, SettingsError
 from tests.conftest import ROOT
 
 CALL = re.compile(r"""faults\.point\(\s*["']([^"']+)["']\s*\)""")
@@ -56,10 +56,13 @@ def test_an_unknown_phase_is_refused_naming_the_setting():
 
 
 def test_a_job_command_with_an_unknown_fault_point_stops_before_writing(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("MA_FAULT_POINT", "publish.halfway")
     db = tmp_path / "warehouse.duckdb"
+    jobs.run_job(Settings(db_path=db), "noop", lambda ctx: None)
+    before = sorted((p.relative_to(tmp_path), p.stat().st_mtime_ns) for p in tmp_path.rglob("*") if p.is_file())
+    monkeypatch.setenv("MA_FAULT_POINT", "publish.halfway")
 
     assert main(["--db", str(db), "refresh-marts"]) == 2
 
     assert "setting 'fault_point' = 'publish.halfway' is not a fault point" in capsys.readouterr().err
-    assert list(tmp_path.iterdir()) == []
+    after = sorted((p.relative_to(tmp_path), p.stat().st_mtime_ns) for p in tmp_path.rglob("*") if p.is_file())
+    assert after == before
