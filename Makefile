@@ -49,13 +49,18 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 # Debian's chromium for the browser tests (Playwright drives it; no browser download).
-# Where it cannot be installed the browser tests skip and say why.
+# Under CI=true a browser that cannot be installed fails the run (so do the browser tests);
+# elsewhere it is a warning and the browser tests skip and say why.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@command -v chromium >/dev/null 2>&1 || { why=; \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "warning: could not install chromium; browser tests will be skipped"; \
-	  else echo "warning: chromium missing and cannot be installed here; browser tests will be skipped"; fi; }
+	      || why="could not install chromium"; \
+	  else why="chromium missing and cannot be installed here (root and apt-get needed)"; fi; \
+	  if [ -n "$$why" ]; then \
+	    if [ "$$(echo "$$CI" | tr A-Z a-z)" = true ]; then echo "error: $$why; CI runs the browser tests" >&2; exit 1; fi; \
+	    echo "warning: $$why; browser tests will be skipped"; \
+	  fi; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

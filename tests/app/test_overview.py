@@ -1,6 +1,9 @@
 """Overview page on the small demo shop: cards, filters, trend grain, small groups."""
 
+import numpy as np
+
 from analytics.conversion import trends
+from analytics.core.metrics import METRICS
 from tests.app.conversion_support import default_filters, metric, table_with
 
 
@@ -26,11 +29,22 @@ def test_device_filter_changes_the_cards(demo_app, demo_con):
     assert metric(at, "Visitors") == f"{_visitors(demo_con, devices=('tablet',)):,}" != before
 
 
-def test_cards_say_whether_a_change_is_significant(demo_app):
+def _verdict(change: trends.Change) -> str:
+    """What a card should say under its delta, from the test's p-value."""
+    if change.p_value is None:
+        return "not testable"
+    return f"significant, p={change.p_value:.3f}" if change.significant else "normal variation"
+
+
+def test_cards_say_whether_a_change_is_significant(demo_app, demo_con):
     at = demo_app("overview")
     at.run()
-    descriptions = [m.proto.delta_description for m in at.metric if m.proto.delta]
-    assert descriptions and all(d.startswith(("significant", "normal variation", "not testable")) for d in descriptions)
+    shown = {m.label: m.proto.delta_description for m in at.metric if m.proto.delta}
+    flt = default_filters(demo_con)
+    changes = trends.traffic_changes(trends.traffic_totals(demo_con, flt), trends.traffic_trend(demo_con, flt, "day"))
+    expected = {METRICS[c.metric].label: _verdict(c) for c in changes if not np.isnan(c.relative)}
+    assert len(expected) >= 3
+    assert {label: shown.get(label) for label in expected} == expected
 
 
 def test_weekly_grain_changes_the_trend_table(demo_app, demo_con):

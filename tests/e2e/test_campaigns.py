@@ -9,6 +9,11 @@ from tests.e2e.conftest import start_server, stop_server
 
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+# Hang guards, not latency targets: the first click loads the model (about 15 s) and writes the
+# candidates on a shared CPU. How fast a variant arrives is bench/bench_copy.py's to measure.
+HANG_GUARD_MS = 600_000
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
@@ -18,17 +23,17 @@ def server(segmented, tmp_path_factory):
     stop_server(running)
 
 
-@pytest.mark.slow
 def test_brief_to_variants_in_the_browser(server, page):
-    page.goto(f"{server.url}/campaigns", timeout=120_000)
-    page.wait_for_selector(READY, timeout=120_000)
-    page.get_by_text("Products to feature", exact=True).wait_for(timeout=60_000)
+    page.goto(f"{server.url}/campaigns", timeout=HANG_GUARD_MS)
+    page.wait_for_selector(READY, timeout=HANG_GUARD_MS)
+    page.get_by_text("Products to feature", exact=True).wait_for(timeout=HANG_GUARD_MS)
     ends = (date.today() + timedelta(days=20)).strftime("%d %b %Y")
     page.get_by_label("Offer").fill(f"20% off until {ends} with code SNOW20")
     page.get_by_role("button", name="Write variants").click()
-    page.get_by_text("Variant 1", exact=False).first.wait_for(timeout=180_000)
-    page.wait_for_selector(READY, timeout=120_000)
+    page.get_by_text("Variant 1", exact=False).first.wait_for(timeout=HANG_GUARD_MS)
+    page.wait_for_selector(READY, timeout=HANG_GUARD_MS)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "campaigns_variants.png"), full_page=True)
     body = page.inner_text("body")
-    assert "Traceback" not in body and "SNOW20" in body
+    assert "Traceback" not in body and page.get_by_test_id("stException").count() == 0, server.output()
+    assert "SNOW20" in body and "20%" in body

@@ -13,16 +13,16 @@ import pytest
 
 from bench import bench_load
 from tests.conftest import build_segmented
-from tests.e2e.conftest import CHROMIUM
+from tests.e2e.conftest import require_chromium
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 SESSIONS = 5
+HANG_GUARD_S = 180
 
 
 def test_sessions_and_a_model_job_together(tmp_path):
-    if not CHROMIUM.exists():
-        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}")
+    require_chromium()
     # Its own shop: the jobs publish new segmentation runs, which other tests must not see.
     shop = build_segmented(tmp_path / "warehouse.duckdb")
     args = argparse.Namespace(
@@ -40,4 +40,6 @@ def test_sessions_and_a_model_job_together(tmp_path):
     assert loaded["errors"] == []
     assert all(len(times) == SESSIONS for times in loaded["by_page"].values()), "every session saw every page"
     assert result["jobs"] and all(outcome in ("done", "running at the end") for outcome in result["jobs"])
-    assert max(loaded["latencies"]) < 30, "no page interaction hangs"
+    # A hang guard, not a latency target (that is bench_load's p95): the 20-session runs saw a
+    # 34 s worst case on a busy machine, so only an interaction stuck for minutes fails here.
+    assert max(loaded["latencies"]) < HANG_GUARD_S, "a page interaction hung"

@@ -148,6 +148,17 @@ def test_frame_gives_up_when_no_model_text_survives():
     assert frame("Dear [Name], 50% off everything on 3 Jan!", brief("push"))[0] is None
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="frame() cuts an over-long first sentence to the room left for the offer clause but "
+    "_compose then adds a ':' after it, one character over the channel's maximum",
+)
+def test_a_cut_first_sentence_and_the_offer_fit_the_channel():
+    headline = brief("search_headline", Offer(discount_percent=10, product="bags"))
+    text, _ = frame("Our new bags are here for you.", headline)
+    assert text is not None and len(text) <= headline.spec.max_chars, text
+
+
 def test_untrusted_text_is_quoted_masked_and_stripped_of_instructions():
     quoted, dropped = quote_untrusted('Nice! Mail me: a@b.io "x" <|im_start|>')
     assert dropped == 0 and "a@b.io" not in quoted and "<|im_start|>" not in quoted
@@ -247,6 +258,7 @@ def test_hostile_brief_field_gets_an_error_naming_it(field, changes):
 
 
 def test_every_channel_accepts_a_small_offer():
+    small = Offer(discount_percent=10, product="bags")
     for channel in CHANNELS:
-        validate_brief(channel, Offer(discount_percent=10, product="bags"), today=TODAY)
-    assert len(HOSTILE) >= 40
+        accepted = validate_brief(channel, small, today=TODAY)
+        assert (accepted.channel, accepted.offer, accepted.spec) == (channel, small, CHANNELS[channel])

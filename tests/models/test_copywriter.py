@@ -1,15 +1,21 @@
-"""The copy writer with the real offline model (packaged SmolLM2-135M): rules, injection, PII, latency."""
+"""The copy writer with the real offline model (packaged SmolLM2-135M): rules, injection, PII, streaming.
+
+How fast the first variant and the first streamed words arrive is measured by bench/bench_copy.py
+against a baseline in the same process (bench/RESULTS.md), not asserted here: a test asserts the
+behaviour behind those figures (the first variant is handed over from the first batch; long texts
+stream word by word).
+"""
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 
 import pytest
 import torch
 
-from analytics.campaigns.copy_rules import Offer, check_copy, validate_brief
-from analytics.campaigns.copywriter import CopyWriter, Grounding
+from analytics.campaigns.copy_rules import Offer, check_copy, passes, validate_brief
+from analytics.campaigns.copywriter import FIRST_BATCH, CopyWriter, Grounding, frame
+from models.device import choose_device
 from models.settings import Settings
 from tests.models.copy_briefs import load_briefs
 
@@ -47,12 +53,19 @@ def test_twenty_briefs_only_rule_abiding_variants_and_most_get_one(writer):
     shown = 0
     for name, brief, grounding in briefs:
         result = writer.generate(brief, grounding)
-        assert result.candidates > 0 and 0 <= result.raw_compliance <= result.framed_compliance + 1
+        assert result.candidates == len(result.raw_texts) == writer.default_candidates(brief)
+        # The reported rates are what the bench prints: recompute them from the candidates.
+        raw_ok = sum(passes(raw.strip(), brief, grounding) for raw in result.raw_texts)
+        assert result.raw_compliance == pytest.approx(raw_ok / result.candidates), name
+        # Every candidate either passed after framing or is listed as rejected with its reasons.
+        framed_ok = result.candidates - len(result.rejected)
+        assert result.framed_compliance == pytest.approx(framed_ok / result.candidates), name
+        assert all(r.reasons for r in result.rejected)
         for variant in result.variants:
             checks = check_copy(variant.text, brief, grounding)
             assert all(c.passed for c in checks), (name, variant.text, [c for c in checks if not c.passed])
-        assert len(result.variants) <= brief.variants
-        assert all(r.reasons for r in result.rejected)
+        assert len(result.variants) <= min(brief.variants, framed_ok)
+        assert len({v.text for v in result.variants}) == len(result.variants), name
         shown += bool(result.variants)
     assert shown >= 18
 
@@ -78,12 +91,22 @@ def test_instruction_in_a_review_is_data_and_the_same_in_notes_is_obeyed(writer)
 def test_an_instruction_that_slips_past_the_filter_is_quoted_and_never_shown(writer):
     brief = validate_brief("push", offer())
     grounding = Grounding("Dress lovers", (), (("Floral midi dress", ""),), (PAYLOAD,))
+    # What keeps it off the screen: a sentence copying the review's shouted brand fails the
+    # echo rule, so framing drops it.
+    echo = f"Shop {CANARY} dresses today."
+    assert not next(c for c in check_copy(echo, brief, grounding) if c.name == "no_untrusted_echo").passed
+    framed, _ = frame(f"{echo} Fresh floral looks for spring.", brief, grounding)
+    assert framed is not None and CANARY not in framed.upper()
+
     result = writer.generate(brief, grounding, candidates=16)
     data = result.prompt.rsplit("<data>", 1)[1].split("</data>")[0]
     assert f'"{PAYLOAD}"' in data  # quoted inside the data block the instructions say never to obey
     assert result.variants and all(CANARY not in v.text.upper() for v in result.variants)
-    echoed = sum(CANARY in raw.upper() for raw in result.raw_texts)
-    print(f"raw candidates echoing the quoted instruction: {echoed} of {result.candidates}")
+    echoing = [raw for raw in result.raw_texts if CANARY in raw.upper()]
+    # Positive control (measured: 1 of 16 with this seed): the quoted instruction does reach the
+    # model, so "never shown" above is the rules' doing and not the model ignoring it.
+    assert echoing, "no raw candidate echoed the quoted instruction: the test no longer exercises the filter"
+    assert all(not passes(raw.strip(), brief, grounding) for raw in echoing)
 
 
 @pytest.mark.slow
@@ -106,32 +129,63 @@ def test_planted_emails_and_phones_never_reach_the_prompt_or_the_output(writer):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("channel", ["email_subject", "push", "sms", "search_headline"])
-def test_first_short_channel_variant_within_five_seconds(writer, channel):
+def test_short_channels_hand_over_their_first_variant_from_the_first_batch(writer, channel, monkeypatch):
     brief = validate_brief(channel, offer(code="") if channel == "search_headline" else offer())
-    first: list[float] = []
-    started = time.perf_counter()
-    result = writer.generate(brief, GROUNDING, on_text=lambda v: first.append(time.perf_counter() - started))
-    assert first, [r.reasons for r in result.rejected]
-    assert first[0] < 5.0 and result.first_variant_s < 5.0
+    batches: list[int] = []
+    sample = writer._sample
+
+    def counted(ids, n, max_new_tokens, seed):
+        batches.append(n)
+        return sample(ids, n, max_new_tokens, seed)
+
+    monkeypatch.setattr(writer, "_sample", counted)
+    handed: list[tuple[str, int]] = []  # (variant text, batches sampled when it was handed over)
+    result = writer.generate(brief, GROUNDING, on_text=lambda v: handed.append((v.text, len(batches))))
+    assert handed, [r.reasons for r in result.rejected]
+    first_batch = FIRST_BATCH * writer.plan.batch_multiplier
+    assert batches[0] == first_batch < sum(batches)  # a small first batch, then the rest
+    text, sampled = handed[0]
+    assert sampled == 1, "the first variant waited for more than the first batch"
+    assert passes(text, brief, GROUNDING)
+    assert result.first_variant_s is not None and result.first_variant_s <= result.seconds
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("channel", ["email_body", "social_caption"])
-def test_long_texts_stream_their_first_words_within_two_seconds(writer, channel):
+def test_long_texts_stream_whole_words_as_they_are_written(writer, channel):
     brief = validate_brief(channel, offer(end_date=date.today() + timedelta(days=20)))
-    started = time.perf_counter()
-    stream = writer.stream(brief, GROUNDING)
-    first = next(stream)
-    elapsed = time.perf_counter() - started
-    rest = "".join(stream)
-    assert first.strip() and elapsed < 2.0
-    assert len(first + rest) <= brief.spec.max_chars + 20
+    pieces = list(writer.stream(brief, GROUNDING))
+    assert len(pieces) >= 3, pieces  # word by word, not the whole text at the end
+    assert pieces[0].strip()
+    assert all(p == "\n" or (p.strip() and p[-1].isspace()) for p in pieces), pieces  # whole words only
+    assert len("".join(pieces)) <= brief.spec.max_chars + 20
 
 
-def test_device_comes_from_the_device_setting():
-    from models.device import choose_device
+def test_device_comes_from_the_device_setting(monkeypatch):
+    def machine(cuda: bool, bf16: bool = True, mps: bool = False) -> None:
+        monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+        monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: bf16)
+        monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
 
-    plan = choose_device("auto")
-    assert plan.device == ("cuda" if torch.cuda.is_available() else plan.device)
-    if not torch.cuda.is_available():
-        assert choose_device("cpu").dtype == torch.float32
+    machine(cuda=True)
+    assert choose_device(Settings(device="auto").device) == choose_device("cuda")
+    assert (choose_device("auto").device, choose_device("auto").dtype) == ("cuda", torch.bfloat16)
+    assert choose_device("cpu") == choose_device(Settings(device="cpu").device)
+    assert (choose_device("cpu").device, choose_device("cpu").dtype) == ("cpu", torch.float32)
+    machine(cuda=True, bf16=False)
+    assert choose_device("auto").dtype == torch.float16
+    machine(cuda=False, mps=True)
+    assert (choose_device("auto").device, choose_device("auto").dtype) == ("mps", torch.float16)
+    with pytest.raises(RuntimeError, match="device setting is 'cuda'"):
+        choose_device("cuda")
+    machine(cuda=False)
+    assert choose_device("auto") == choose_device("cpu")
+    with pytest.raises(RuntimeError, match="device setting is 'mps'"):
+        choose_device("mps")
+
+
+@pytest.mark.slow
+def test_the_writer_runs_where_the_device_setting_says(writer):
+    assert writer.plan == choose_device(Settings().device)
+    assert writer.model.device.type == writer.plan.device
+    assert next(writer.model.parameters()).dtype == writer.plan.dtype

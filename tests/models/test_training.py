@@ -45,8 +45,14 @@ def test_training_on_a_small_real_sample_gives_a_usable_model(settings, tmp_path
     assert main(argv) == 0
     printed = capsys.readouterr().out
     assert "held-out products" in printed and "balanced accuracy" in printed
-    metrics = json.loads((out / "metrics.json").read_text())["metrics"]
-    assert 0 <= metrics["balanced_accuracy"] <= 1 and metrics["count_negative"] > 0
+    report = json.loads((out / "metrics.json").read_text())
+    metrics = report["metrics"]
+    assert metrics["count_negative"] > 20 and metrics["count_positive"] > 20
+    assert metrics["count_negative"] + metrics["count_positive"] == report["count_holdout"]
+    # Half an epoch on 240 reviews, measured on the 114 held-out ones: balanced accuracy 0.80,
+    # AUC 0.86 (the same in two runs). With the learning rate at 0 (an untrained head) it is 0.43.
+    assert metrics["balanced_accuracy"] >= 0.70, metrics
+    assert metrics["auc"] >= 0.75, metrics
     assert "held-out metric" in (out / "README.md").read_text()
     config = json.loads((out / "config.json").read_text())
     assert config["sentiment_max_length"] == 64 and len(config["star_calibration"]["stars"]) == 21

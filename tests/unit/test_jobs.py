@@ -140,11 +140,15 @@ def test_prepare_runs_before_the_lock_on_the_published_snapshot(settings):
                 ctx.con.execute("delete from searches")
         return seen
 
-    started = time.monotonic()
-    result = jobs.run_job(settings, "two_step", lambda ctx: {"seen": ctx.prepared}, prepare=prepare)
+    def write(ctx):
+        return {"seen": ctx.prepared, "rows": ctx.con.execute("select count(*) from searches").fetchone()[0]}
+
+    waits = []
+    result = jobs.run_job(settings, "two_step", write, prepare=prepare, on_wait=waits.append)
     holder.join()
-    assert result.status == "done" and result.summary == {"seen": 2}
-    assert time.monotonic() - started > 0.3  # the write step still waited for the lock
+    # prepare saw the 2 published rows; the write step waited for the slow job and saw its 8 too.
+    assert result.status == "done" and result.summary == {"seen": 2, "rows": 10}
+    assert waits and "waiting for job" in waits[0]
 
 
 def test_failed_prepare_is_recorded(settings):

@@ -183,25 +183,38 @@ def test_beats_popularity_on_the_demo_shop():
 
 
 def _in_unit_interval(result: dict) -> None:
-    assert result["users"] > 0
     for model in ("sar", "popular"):
         for metric, value in result[model].items():
             assert 0.0 <= value <= 1.0, (model, metric, value)
 
 
-def test_evaluate_runs_on_the_real_rees46_sample(con):
+def test_evaluate_beats_popularity_on_the_real_rees46_sample(con):
     load_rees46(con, shared_sample(REES46))
     result = recommend.evaluate(con)
-    print(result)
     _in_unit_interval(result)
+    sar, popular = result["sar"], result["popular"]
+    # Measured (bench/RESULTS.md): 31 test users, HR@10 0.452 vs 0.161 (14 hits against 5),
+    # 2.80x; 2x leaves room for four fewer SAR hits. Popularity is one list for everyone.
+    assert result["users"] >= 25, result
+    assert sar["hr_at_k"] >= 2.0 * popular["hr_at_k"] > 0, result
+    assert sar["ndcg_at_k"] > popular["ndcg_at_k"], result
+    assert sar["coverage"] > 3 * popular["coverage"], result
+    assert sar["fallback_share"] < 0.6 and popular["fallback_share"] == 1.0, result
 
 
-def test_evaluate_runs_on_the_real_uci_lines(con):
+def test_evaluate_matches_popularity_at_least_on_the_real_uci_lines(con):
     # The invoice-totals sample has no products; the lines sample has stock codes.
     import_file(con, shared_sample("online_retail_uci/online_retail_lines_first8373.csv.gz"), "online_retail")
     result = recommend.evaluate(con)
-    print(result)
     _in_unit_interval(result)
+    sar, popular = result["sar"], result["popular"]
+    # Measured: 44 test users, HR@10 0.614 vs 0.568 (1.08x). 95% of the test users have no
+    # earlier history in the sample's three days, so SAR is mostly its popularity fallback and
+    # the bar is "never worse", with the personal lists widening what is recommended.
+    assert result["users"] >= 35, result
+    assert sar["fallback_share"] > 0.8, result
+    assert sar["hr_at_k"] >= popular["hr_at_k"] > 0.4, result
+    assert sar["coverage"] > popular["coverage"], result
     recs = recommend.user_recommendations(con, k=10)
     assert recs.groupby("user_id")["rank"].max().max() <= 10
 

@@ -31,11 +31,25 @@ def test_latest_run_parses_its_evidence(reader):
     assert segment_views.k_evidence(run).empty  # k was set by hand: no candidates
 
 
+BUYERS_PER_SEGMENT = """
+select s.segment_id, avg(cast(b.user_id is not null as double)) as buyers_share
+from user_segments s
+left join (select distinct user_id from events where event_type = 'purchase') b on b.user_id = s.user_id
+where s.run_id = 1
+group by s.segment_id
+"""
+
+
 def test_profiles_carry_figures_and_traits(reader):
-    profiles = segment_views.run_profiles(reader, 1)
+    profiles = segment_views.run_profiles(reader, 1).set_index("segment_id")
     assert profiles["count_users"].tolist() == [50, 50, 50]
-    assert all(isinstance(t, list) and t for t in profiles["traits"])
-    assert profiles["conversion_rate"].between(0, 1).all()
+    # Conversion rate = share of the segment's users who ordered, counted here from the events.
+    bought = reader.execute(BUYERS_PER_SEGMENT).df().set_index("segment_id")["buyers_share"]
+    assert profiles["conversion_rate"].to_dict() == pytest.approx(bought.to_dict())
+    assert sorted(bought)[0] == 0.0  # the window shoppers never buy, and their segment says so
+    assert profiles["share_users"].sum() == pytest.approx(1.0)
+    for traits in profiles["traits"]:
+        assert traits and all(t["sentence"] and t["feature"] and t["effect"] != 0 for t in traits), traits
 
 
 def test_display_labels_fold_small_segments():
