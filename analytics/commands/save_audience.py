@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import asdict
 from datetime import date
 
-from analytics.cli import CliError, add_job_arguments
+from analytics.cli import CliError, add_job_arguments, run_as_job
 from analytics.conversion import funnels
 from analytics.core import jobs
 from analytics.core.filters import Filters
@@ -53,18 +52,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         with ctx.batch():
             return funnels.save_audience(ctx.con, actor, args.name, filters, options, args.step, args.not_step)
 
-    result = jobs.run_job(
-        settings,
-        "audience",
-        save,
-        params=params,
-        actor=args.actor,
-        job_id=args.job_id,
-        on_wait=lambda message: print(message, file=sys.stderr),
-    )
-    if result.status != "done":
-        print(f"error: audience job {result.job_id} {result.status}: {result.error}", file=sys.stderr)
-        return 1
+    result = run_as_job(args, settings, "audience", save, params=params, label="audience", show_progress=False)
     s = result.summary
     print(f"audience {s['audience_id']} '{args.name}' saved with {s['count_users']:,} users (job {result.job_id})")
     return 0
