@@ -34,7 +34,7 @@ def big_rees46(tmp_path):
 
 def test_sigkill_during_import_leaves_nothing_half_written(tmp_path, big_rees46):
     settings = Settings(db_path=tmp_path / "warehouse.duckdb")
-    run_cli(settings.db_path, "demo", "--events", "10000", "--seed", "3")
+    run_cli(settings.db_path, "demo", "--events", "10000", "--seed", "3", "--no-segments")
     before = table_counts(settings, CANONICAL)
 
     proc = start_cli(settings.db_path, "import", str(big_rees46), "--format", "rees46")
@@ -56,7 +56,7 @@ def test_sigkill_during_import_leaves_nothing_half_written(tmp_path, big_rees46)
 
 def test_sigkill_during_scoring_keeps_committed_batches_and_resumes(tmp_path):
     settings = Settings(db_path=tmp_path / "warehouse.duckdb")
-    run_cli(settings.db_path, "demo", "--events", "60000", "--seed", "5")
+    run_cli(settings.db_path, "demo", "--events", "60000", "--seed", "5", "--no-segments")
     reviews = published_counts(settings, ["reviews"])["reviews"]
 
     proc = start_cli(settings.db_path, "sentiment", "--commit-reviews", "16", "--no-aspects")
@@ -75,7 +75,7 @@ def test_sigkill_during_scoring_keeps_committed_batches_and_resumes(tmp_path):
 
 def test_sigkill_during_segmentation_keeps_the_shown_run(tmp_path):
     settings = Settings(db_path=tmp_path / "warehouse.duckdb")
-    run_cli(settings.db_path, "demo", "--events", "200000", "--seed", "2")
+    run_cli(settings.db_path, "demo", "--events", "200000", "--seed", "2", "--no-segments")
     run_cli(settings.db_path, "segment", "--clusters", "5", "--seed", "0")
     first = published_counts(settings, ["user_segments", "segment_profiles"])
 
