@@ -16,10 +16,13 @@ export TRANSFORMERS_OFFLINE ?= 1
 
 .PHONY: run test test-fast bench lint demo browser clean
 
+# MA_DEMO_EVENTS tells the dashboard which shop is the embedded demo: on its first launch it
+# scores that shop's reviews in the background (docs/DEMO_DATA.md, "First launch").
 run: $(VENV)/.runtime $(SNAPSHOT)
-	MA_DB_PATH=$(DB) $(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(ADDRESS)
+	MA_DB_PATH=$(DB) MA_DEMO_EVENTS=$(DEMO_EVENTS) $(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(ADDRESS)
 
-# The demo warehouse is built when missing; `python -m analytics demo --replace` rebuilds it.
+# The demo warehouse (data, then customer segments) is built when missing;
+# `python -m analytics demo --replace` rebuilds it.
 $(SNAPSHOT): | $(VENV)/.runtime
 	$(PY) -m analytics --db $(DB) demo --events $(DEMO_EVENTS)
 

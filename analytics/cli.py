@@ -14,8 +14,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from models.settings import SettingsError, load_settings
+from models.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:  # the job runner imports duckdb; `--help` should not wait for it
+    from analytics.core.jobs import JobFn, JobResult
 
 COMMANDS = (
     "demo",
@@ -34,6 +38,14 @@ COMMANDS = (
 
 class CliError(Exception):
     """Bad input on the command line: printed as ``error: ...``, exit status 2."""
+
+
+class JobFailed(Exception):
+    """A command's job ended failed or cancelled: printed as ``error: ...``, exit status 1."""
+
+    def __init__(self, label: str, result: JobResult) -> None:
+        super().__init__(f"{label} job {result.job_id} {result.status}: {result.error}")
+        self.result = result
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict]:
@@ -103,6 +115,44 @@ def check_warehouse_path(args: argparse.Namespace, db: Path) -> None:
         raise CliError(f"cannot create a warehouse at {db}: {problem}")
 
 
+def run_as_job(
+    args: argparse.Namespace,
+    settings: Settings,
+    kind: str,
+    fn: JobFn,
+    *,
+    params: dict | None = None,
+    prepare: JobFn | None = None,
+    label: str | None = None,
+    show_progress: bool = True,
+    queued: bool = True,
+) -> JobResult:
+    """Run ``fn`` as the command's job and return its result when it is done.
+
+    Who runs it and the job row come from the job options (``--actor``, and ``--job-id`` when the
+    dashboard queued the job; ``queued=False`` makes a new row, for a second job of one command).
+    The progress bar goes to a terminal only; waiting for another job is said on stderr. A job
+    that ends any other way than done raises JobFailed (``error: <label> job N <status>: ...``,
+    exit status 1); ``label`` defaults to the command's name.
+    """
+    from analytics.core import jobs
+
+    result = jobs.run_job(
+        settings,
+        kind,
+        fn,
+        params=params,
+        actor=args.actor,
+        job_id=args.job_id if queued else None,
+        show_progress=show_progress and sys.stderr.isatty(),
+        on_wait=lambda message: print(message, file=sys.stderr),
+        prepare=prepare,
+    )
+    if result.status != "done":
+        raise JobFailed(label or args.command, result)
+    return result
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser, modules = build_parser()
     args = parser.parse_args(argv)
@@ -115,6 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except JobFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

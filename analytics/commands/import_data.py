@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from analytics.cli import CliError, add_job_arguments
+from analytics.cli import CliError, JobFailed, add_job_arguments, run_as_job
 from analytics.core import jobs
 from analytics.ingest import FORMATS, IngestError, Limits, describe, import_file, preview_file
 from analytics.trust.access import Actor, Role
@@ -77,22 +77,12 @@ def _import(path: Path, args: argparse.Namespace, mapping: str | None, settings:
             raise
 
     params = {"path": str(path), "format": args.format, "mapping": mapping}
-    result = jobs.run_job(
-        settings,
-        "import",
-        job,
-        params=params,
-        actor=args.actor,
-        job_id=args.job_id,
-        show_progress=sys.stderr.isatty(),
-        on_wait=lambda message: print(message, file=sys.stderr),
-    )
-    if bad_input:
-        print(f"error: {bad_input[0]}", file=sys.stderr)
-        return 2
-    if result.status != "done":
-        print(f"error: import job {result.job_id} {result.status}: {result.error}", file=sys.stderr)
-        return 1
+    try:
+        result = run_as_job(args, settings, "import", job, params=params)
+    except JobFailed:
+        if bad_input:  # the file was refused: bad input (exit 2), not a failed job
+            raise CliError(str(bad_input[0])) from None
+        raise
     if args.json:
         print(json.dumps({"job_id": result.job_id, **result.summary}))
     else:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from analytics.cli import add_job_arguments
+from analytics.cli import add_job_arguments, run_as_job
 from analytics.core import jobs, marts
 from models.settings import Settings
 
@@ -26,18 +25,7 @@ def _refresh(ctx: jobs.JobContext) -> dict:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    result = jobs.run_job(
-        settings,
-        "refresh_marts",
-        _refresh,
-        actor=args.actor,
-        job_id=args.job_id,
-        show_progress=sys.stderr.isatty(),
-        on_wait=lambda message: print(message, file=sys.stderr),
-    )
-    if result.status != "done":
-        print(f"error: refresh-marts job {result.job_id} {result.status}: {result.error}", file=sys.stderr)
-        return 1
+    result = run_as_job(args, settings, "refresh_marts", _refresh)
     rows = ", ".join(f"{table} {count:,}" for table, count in result.summary["rows"].items())
     print(f"marts rebuilt in {result.summary['seconds']:.1f}s: {rows} (job {result.job_id})")
     return 0

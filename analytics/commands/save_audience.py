@@ -7,7 +7,7 @@ import sys
 from dataclasses import asdict
 from datetime import date
 
-from analytics.cli import CliError, add_job_arguments
+from analytics.cli import CliError, JobFailed, add_job_arguments, run_as_job
 from analytics.conversion import funnels
 from analytics.core import jobs
 from analytics.core.filters import Filters
@@ -59,21 +59,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             empty.append(exc)
             raise
 
-    result = jobs.run_job(
-        settings,
-        "audience",
-        save,
-        params=params,
-        actor=args.actor,
-        job_id=args.job_id,
-        on_wait=lambda message: print(message, file=sys.stderr),
-    )
-    if empty:
-        print(f"error: {empty[0]}", file=sys.stderr)
-        return 2
-    if result.status != "done":
-        print(f"error: audience job {result.job_id} {result.status}: {result.error}", file=sys.stderr)
-        return 1
+    try:
+        result = run_as_job(args, settings, "audience", save, params=params, label="audience", show_progress=False)
+    except JobFailed:
+        if empty:  # nobody matched: bad input (exit 2), not a failed job
+            print(f"error: {empty[0]}", file=sys.stderr)
+            return 2
+        raise
     s = result.summary
     print(f"audience {s['audience_id']} '{args.name}' saved with {s['count_users']:,} users (job {result.job_id})")
     return 0

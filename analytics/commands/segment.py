@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import sys
+from typing import TYPE_CHECKING
 
-from analytics.cli import CliError, add_job_arguments
-from analytics.core import jobs
+from analytics.cli import CliError, add_job_arguments, run_as_job
+from analytics.core.jobs import JobResult
 from models.settings import Settings
+
+if TYPE_CHECKING:  # the segmentation job loads numpy, scikit-learn and torch: only when it runs
+    from analytics.segments.job import SegmentParams
 
 NAME = "segment"
 HELP = "build user segments (features + text embedding + clustering) and their profiles as a new run"
@@ -26,24 +29,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from analytics.segments.job import SegmentParams, segment_job
+    from analytics.segments.job import SegmentParams
 
     if args.clusters is not None and not 1 <= args.clusters <= 50:
         raise CliError(f"--clusters must be between 1 and 50 (got {args.clusters})")
-    params = SegmentParams(clusters=args.clusters, seed=args.seed, text=args.text)
-    result = jobs.run_job(
+    report(build_segments(args, settings, SegmentParams(clusters=args.clusters, seed=args.seed, text=args.text)))
+    return 0
+
+
+def build_segments(
+    args: argparse.Namespace, settings: Settings, params: SegmentParams, *, queued: bool = True
+) -> JobResult:
+    """Run one segmentation as a ``segment`` job (parameters recorded as the command's would be).
+
+    ``queued=False`` when another command (``demo``) runs it after its own job.
+    """
+    from analytics.segments.job import segment_job
+
+    job_params = {"clusters": params.clusters, "seed": params.seed, "text": params.text}
+    return run_as_job(
+        args,
         settings,
         "segment",
         lambda ctx: segment_job(ctx, params),
-        params={"clusters": args.clusters, "seed": args.seed, "text": args.text},
-        actor=args.actor,
-        job_id=args.job_id,
-        show_progress=sys.stderr.isatty(),
-        on_wait=lambda message: print(message, file=sys.stderr),
+        params=job_params,
+        label="segment",
+        queued=queued,
     )
-    if result.status != "done":
-        print(f"error: segment job {result.job_id} {result.status}: {result.error}", file=sys.stderr)
-        return 1
+
+
+def report(result: JobResult) -> None:
+    """Print the run's headline and one line per segment."""
     s = result.summary
     text = "with" if s["used_text"] else "without"
     print(
@@ -52,4 +68,3 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     )
     for number, name in enumerate(s["segments"]):
         print(f"  {number}: {name}")
-    return 0

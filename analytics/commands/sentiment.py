@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from analytics.cli import CliError, add_job_arguments
+from analytics.cli import CliError, add_job_arguments, run_as_job
 from analytics.core import jobs
 from analytics.reviews.sentiment_job import COMMIT_REVIEWS
 from models.registry import ModelNotFound, resolve_model
@@ -37,6 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"reviews per committed batch: a crash loses at most this much scoring (default {COMMIT_REVIEWS})",
     )
+    parser.add_argument(
+        "--publish-first",
+        type=int,
+        metavar="N",
+        help="score the first N pending reviews as a job of their own, published at once, then the rest "
+        "(the dashboard shows results after minutes instead of at the end)",
+    )
     add_job_arguments(parser)
 
 
@@ -49,6 +55,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(f"--batch-size must be at least 1 (got {args.batch_size})")
     if args.commit_reviews < 1:
         raise CliError(f"--commit-reviews must be at least 1 (got {args.commit_reviews})")
+    if args.publish_first is not None and args.publish_first < 1:
+        raise CliError(f"--publish-first must be at least 1 (got {args.publish_first})")
     name = args.model or settings.sentiment_model
     try:
         resolve_model(name)
@@ -60,27 +68,28 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     scorer = make_scorer(settings, name).load()
     finder = AspectFinder(settings, aspects).load() if aspects is not None else None
 
-    def job(ctx: jobs.JobContext) -> dict:
-        return score_reviews(
-            ctx, scorer, aspects=finder, batch_size=args.batch_size, commit_reviews=args.commit_reviews
+    def job(limit: int | None) -> jobs.JobFn:
+        return lambda ctx: score_reviews(
+            ctx, scorer, aspects=finder, batch_size=args.batch_size, commit_reviews=args.commit_reviews, limit=limit
         )
 
-    result = jobs.run_job(
-        settings,
-        "sentiment",
-        job,
-        params={"model": model_key(name), "aspects": aspects is not None},
-        actor=args.actor,
-        job_id=args.job_id,
-        show_progress=sys.stderr.isatty(),
-        on_wait=lambda message: print(message, file=sys.stderr),
-    )
-    if result.status != "done":
-        print(f"error: sentiment job {result.job_id} {result.status}: {result.error}", file=sys.stderr)
-        return 1
+    params = {"model": model_key(name), "aspects": aspects is not None}
+    queued = True
+    if args.publish_first is not None:
+        first = run_as_job(
+            args, settings, "sentiment", job(args.publish_first), params=params | {"limit": args.publish_first}
+        )
+        _report(first)
+        if first.summary["pending_before"] <= args.publish_first:
+            return 0
+        queued = False  # the dashboard's job row was the first part's
+    _report(run_as_job(args, settings, "sentiment", job(None), params=params, queued=queued))
+    return 0
+
+
+def _report(result: jobs.JobResult) -> None:
     s = result.summary
     print(
         f"scored {s['scored']:,} reviews in {s['seconds']:.1f}s ({s['reviews_per_s']:.1f} reviews/s) "
         f"with {s['model']} ({s['aspects']:,} aspect mentions; job {result.job_id})"
     )
-    return 0

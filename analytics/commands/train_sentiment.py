@@ -9,8 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from analytics.cli import CliError, add_job_arguments
-from analytics.core import jobs
+from analytics.cli import CliError, add_job_arguments, run_as_job
 from models.registry import ModelNotFound, resolve_model
 from models.settings import Settings
 
@@ -82,20 +81,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         resolve_model(config.base_model)
     except ModelNotFound as exc:
         raise CliError(str(exc)) from exc
-    result = jobs.run_job(
+    result = run_as_job(
+        args,
         settings,
         "train_sentiment",
         record_model,
         prepare=lambda ctx: train_on_ratings(ctx, out, config),
         params={"out": str(out.resolve()), **dataclasses.asdict(config)},
-        actor=args.actor,
-        job_id=args.job_id,
-        show_progress=sys.stderr.isatty(),
-        on_wait=lambda message: print(message, file=sys.stderr),
     )
-    if result.status != "done":
-        print(f"error: train-sentiment job {result.job_id} {result.status}: {result.error}", file=sys.stderr)
-        return 1
     s = result.summary
     m = s["metrics"]
     print(

@@ -5,7 +5,7 @@
 parameters (analytics/demo/params.py), the hidden customer types and the measured figures.
 """
 
-from analytics.demo.build import build_demo
+from analytics.demo.build import build_demo, import_name
 from analytics.demo.params import DemoParams
 
-__all__ = ["DemoParams", "build_demo"]
+__all__ = ["DemoParams", "build_demo", "import_name"]

@@ -116,9 +116,15 @@ def _first_batch(
     if replace:
         writer.clear_canonical_tables(con)
     now = datetime.now(UTC).replace(tzinfo=None)
-    name = f"demo:events={events},seed={seed}"
-    writer.insert_import(con, import_id, name, fingerprint, now, "demo shop: first chunk being written")
+    writer.insert_import(
+        con, import_id, import_name(events, seed), fingerprint, now, "demo shop: first chunk being written"
+    )
     writer.write_products(con, catalog)
+
+
+def import_name(events: int, seed: int) -> str:
+    """The demo build's ``imports.file_name``: which demo shop a warehouse holds."""
+    return f"demo:events={events},seed={seed}"
 
 
 def _refuse_if_not_empty(ctx: JobContext, replace: bool) -> None:

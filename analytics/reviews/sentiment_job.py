@@ -39,20 +39,24 @@ def score_reviews(
     aspects: AspectFinder | None = None,
     batch_size: int | None = None,
     commit_reviews: int = COMMIT_REVIEWS,
+    limit: int | None = None,
 ) -> dict[str, Any]:
-    """Score every pending review with a loaded ``scorer``; returns counts and throughput.
+    """Score the pending reviews with a loaded ``scorer`` (at most ``limit``, in id order); returns
+    counts and throughput.
 
     Summary: ``{"model", "model_version", "scored", "skipped", "pending_before", "seconds",
     "reviews_per_s", "aspects"}``. ``skipped`` counts reviews whose only words were a title that
-    restates the rating (nothing to score).
+    restates the rating (nothing to score); ``pending_before`` counts every pending review, also
+    those left for a later run by ``limit``.
     """
     model, version = scorer.name, scorer.version
-    total = pending_count(ctx.con, model, version)
+    pending = pending_count(ctx.con, model, version)
+    total = pending if limit is None else min(pending, limit)
     done = skipped = mentions = 0
     after = ""
     started = time.perf_counter()
     ctx.progress(0, total, f"scoring {total:,} reviews with {_short(model)}")
-    while True:
+    while done < total:
         batch = queries.frame(
             ctx.con,
             "sentiment_pending",
@@ -61,7 +65,7 @@ def score_reviews(
                 "model_version": version,
                 "star_title": STAR_TITLE_PATTERN,
                 "after": after,
-                "limit": commit_reviews,
+                "limit": min(commit_reviews, total - done),
             },
         )
         if batch.empty:
@@ -83,7 +87,7 @@ def score_reviews(
         "model_version": version,
         "scored": scored,
         "skipped": skipped,
-        "pending_before": total,
+        "pending_before": pending,
         "aspects": mentions,
         "seconds": round(seconds, 2),
         "reviews_per_s": round(scored / seconds, 2) if scored and seconds > 0 else 0.0,

@@ -49,7 +49,7 @@ def _published_events(db) -> int:
 
 def test_page_never_shows_half_written_data_while_a_cli_job_runs(tmp_path, page):
     db = tmp_path / "warehouse.duckdb"
-    first = _cli(db, "demo", "--events", "10000", "--seed", "1")
+    first = _cli(db, "demo", "--events", "10000", "--seed", "1", "--no-segments")
     assert first.wait(300) == 0, first.stdout.read()
     before = _published_events(db)
     server = start_server(db, tmp_path)
@@ -58,7 +58,7 @@ def test_page_never_shows_half_written_data_while_a_cli_job_runs(tmp_path, page)
         wait_for_app(page)
         assert _shown_events(page) == before
 
-        job = _cli(db, "demo", "--events", "150000", "--seed", "2", "--replace")
+        job = _cli(db, "demo", "--events", "150000", "--seed", "2", "--replace", "--no-segments")
         seen = []
         while job.poll() is None:
             page.reload()

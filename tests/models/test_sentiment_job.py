@@ -123,3 +123,29 @@ def test_every_statement_file_runs_in_review_jobs(settings, scorer, monkeypatch)
         con.close()
     not_run = statements.job_statements("reviews") - used
     assert not not_run, f"not run by the review jobs: {sorted(not_run)}"
+
+
+def test_publish_first_publishes_a_first_part_then_scores_the_rest(settings, plain_classifier_dir, capsys):
+    insert_reviews(settings, REVIEWS)
+    before = warehouse.current_snapshot(settings).seq
+    argv = ["--db", str(settings.db_path), "sentiment", "--model", plain_classifier_dir, "--no-aspects"]
+    assert main([*argv, "--publish-first", "2", "--commit-reviews", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("scored 2 reviews in") and lines[1].startswith("scored 1 reviews in")
+    rest, first = jobs.list_jobs(settings, 2)
+    assert (first["kind"], first["status"], rest["kind"], rest["status"]) == ("sentiment", "done", "sentiment", "done")
+    assert warehouse.current_snapshot(settings).seq == before + 2  # each part published when it ended
+    assert _scores(settings)["review_id"].tolist() == ["r1", "r2", "r3"]
+
+
+def test_publish_first_with_nothing_left_runs_one_job(settings, plain_classifier_dir, capsys):
+    insert_reviews(settings, REVIEWS)
+    argv = ["--db", str(settings.db_path), "sentiment", "--model", plain_classifier_dir, "--no-aspects"]
+    assert main([*argv, "--publish-first", "3"]) == 0
+    assert capsys.readouterr().out.count("scored 3 reviews in") == 1
+    assert [j["kind"] for j in jobs.list_jobs(settings)] == ["sentiment", "insert_reviews"]
+
+
+def test_publish_first_must_be_positive(settings, capsys):
+    assert main(["--db", str(settings.db_path), "sentiment", "--publish-first", "0"]) == 2
+    assert "--publish-first must be at least 1 (got 0)" in capsys.readouterr().err

@@ -174,3 +174,43 @@ def test_the_readme_states_what_a_bad_db_does():
         "cannot create a warehouse at PATH",
     ):
         assert promise in security, promise
+
+
+def _published(settings, sql):
+    con = warehouse.open_reader(warehouse.current_snapshot(settings))
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_demo_builds_the_shop_and_its_segments(settings, capsys):
+    assert main(["--db", str(settings.db_path), "demo", "--events", "3000", "--seed", "3"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("demo shop built: ") and "\nsegmentation run 1: " in out
+    assert [(j["kind"], j["status"]) for j in jobs.list_jobs(settings)] == [("segment", "done"), ("demo", "done")]
+    # Complete: one shown run; every user with events in one of its segments; a profile per segment.
+    [(run_id, k)] = _published(settings, "select run_id, k from segment_runs where status = 'complete'")
+    users = _published(settings, "select count(distinct user_id) from events")[0][0]
+    segmented = _published(
+        settings,
+        "select count(*), count(distinct user_id), count(distinct segment_id) from user_segments "
+        f"where run_id = {run_id}",
+    )
+    assert segmented == [(users, users, k)]
+    assert _published(settings, f"select count(*) from segment_profiles where run_id = {run_id}") == [(k,)]
+
+
+def test_demo_without_segments(settings, capsys):
+    assert main(["--db", str(settings.db_path), "demo", "--events", "3000", "--no-segments"]) == 0
+    assert "segmentation" not in capsys.readouterr().out
+    assert _published(settings, "select count(*) from segment_runs") == [(0,)]
+
+
+def test_a_failed_job_exits_1_and_names_the_job(settings, capsys):
+    assert main(["--db", str(settings.db_path), "demo", "--events", "3000", "--no-segments"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(settings.db_path), "demo", "--events", "3000"]) == 1
+    err = capsys.readouterr().err
+    assert "error: demo job 2 failed: ValueError: warehouse already holds" in err and "--replace" in err
+    assert [j["kind"] for j in jobs.list_jobs(settings)] == ["demo", "demo"]  # no segments after a failed build
