@@ -4,7 +4,8 @@ Small models (the offline default is SmolLM2-135M) drift from facts and limits, 
 
 1. the prompt states the channel's rules and the offer's facts, and puts the segment, its
    products and review snippets in a quoted ``<data>`` block that is read, never obeyed;
-2. several candidates are sampled in one batch (the prompt is run once and its cache shared);
+2. several candidates are sampled in one batch by ``models.generator`` (the prompt is run once
+   and its cache shared);
 3. each raw candidate is checked by ``analytics.campaigns.copy_rules.check_copy`` (raw compliance);
 4. framing keeps the model's sentences that break no rule and appends any offer fact, required
    phrase or opt-out the model left out in a fixed frame; the framed text is checked again;
@@ -16,13 +17,10 @@ Nothing that fails a check is returned as a variant; rejected texts come back wi
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-
-import torch
 
 from analytics.campaigns.copy_rules import (
     LANGUAGES,
@@ -36,16 +34,15 @@ from analytics.campaigns.copy_rules import (
 )
 from analytics.trust.privacy import mask_pii
 from models.causal_lm import load_causal_lm
+from models.generator import TextGenerator
 from models.settings import Settings
 
-TEMPERATURE = 0.8
-TOP_P = 0.92
-REPETITION_PENALTY = 1.15  # on generated tokens only: the prompt's facts must stay copyable
-NO_REPEAT_NGRAM = 3
 FIRST_BATCH = 4  # a small first batch gets a short-channel variant on screen quickly
 SNIPPET_CHARS = 200
 MIN_MODEL_WORDS = 2  # a variant needs at least this many words written by the model
 MMR_LAMBDA = 0.7  # quality against novelty when picking variants
+# Fluency is the model's log-probability of a text as its reply to this request.
+FLUENCY_CONTEXT = [{"role": "user", "content": "Write marketing copy."}]
 
 # Sentences in untrusted text that try to steer the model are dropped before the prompt.
 INJECTION = re.compile(
@@ -289,43 +286,6 @@ def mmr(items: list[tuple[str, float]], k: int, lam: float = MMR_LAMBDA) -> list
 # --- generation -----------------------------------------------------------------------------
 
 
-class _GeneratedRepetition:
-    """Repetition penalty and n-gram blocking over generated tokens only.
-
-    transformers' own processors look at the prompt too, which would stop the model from
-    copying the offer's facts (``code XMAS20``) that the prompt asks it to copy.
-    """
-
-    def __init__(self, prompt_len: int, penalty: float = REPETITION_PENALTY, ngram: int = NO_REPEAT_NGRAM):
-        self.prompt_len, self.penalty, self.ngram = prompt_len, penalty, ngram
-
-    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        generated = input_ids[:, self.prompt_len :]
-        if generated.shape[1] == 0:
-            return scores
-        picked = torch.gather(scores, 1, generated)
-        picked = torch.where(picked < 0, picked * self.penalty, picked / self.penalty)
-        scores = scores.scatter(1, generated, picked)
-        n = self.ngram
-        if generated.shape[1] >= n:
-            for row, ids in enumerate(generated.tolist()):
-                prefix = tuple(ids[-(n - 1) :])
-                banned = [ids[i + n - 1] for i in range(len(ids) - n + 1) if tuple(ids[i : i + n - 1]) == prefix]
-                if banned:
-                    scores[row, banned] = -float("inf")
-        return scores
-
-
-class _StopFlag:
-    """A stopping criterion that a consumer thread can set (the stream stops early)."""
-
-    def __init__(self) -> None:
-        self.event = threading.Event()
-
-    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs: Any) -> torch.BoolTensor:
-        return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool, device=input_ids.device)
-
-
 class CopyWriter:
     """Writes checked copy with the ``copy_model`` of the settings (any chat causal LM)."""
 
@@ -349,11 +309,15 @@ class CopyWriter:
         base = 8 if brief.spec.short else 4
         return base * (self.plan.batch_multiplier if self.plan else 1)
 
-    def prompt_ids(self, brief: Brief, grounding: Grounding) -> tuple[torch.Tensor, str, int]:
+    def text_generator(self) -> TextGenerator:
+        """The loaded model as a ``models.generator.TextGenerator`` (sampling, streaming, fluency)."""
+        return TextGenerator(self.tokenizer, self.model, self.plan.device)
+
+    def prompt_ids(self, brief: Brief, grounding: Grounding) -> tuple[Any, str, int]:
+        """(1 x n prompt token ids on the model's device, the chat text, dropped snippet sentences)."""
         messages, dropped = build_messages(brief, grounding)
-        text = self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-        ids = self.tokenizer(text, return_tensors="pt", add_special_tokens=False)["input_ids"]
-        return ids.to(self.plan.device), text, dropped
+        ids, text = self.text_generator().encode(messages)
+        return ids, text, dropped
 
     def generate(
         self,
@@ -370,6 +334,7 @@ class CopyWriter:
         started = time.perf_counter()
         total = candidates or self.default_candidates(brief)
         ids, prompt, dropped = self.prompt_ids(brief, grounding)
+        generator = self.text_generator()
         raws: list[str] = []
         passing: list[tuple[str, str, list[Check], int]] = []
         rejected: list[Rejected] = []
@@ -377,7 +342,7 @@ class CopyWriter:
         raw_ok = framed_ok = 0
         batch_sizes = _batches(total, FIRST_BATCH * self.plan.batch_multiplier)
         for i, size in enumerate(batch_sizes):
-            for raw in self._sample(ids, size, brief.spec.max_new_tokens, seed + i):
+            for raw in generator.sample(ids, size, brief.spec.max_new_tokens, seed + i):
                 raws.append(raw)
                 raw_ok += all(c.passed for c in check_copy(raw.strip(), brief, grounding))
                 text, model_words = frame(raw, brief, grounding)
@@ -411,53 +376,9 @@ class CopyWriter:
             dropped_snippet_sentences=dropped,
         )
 
-    def _sample(self, ids: torch.Tensor, n: int, max_new_tokens: int, seed: int) -> list[str]:
-        """``n`` sampled continuations; the prompt is run once and its cache copied ``n`` times."""
-        from transformers import DynamicCache, LogitsProcessorList
-
-        torch.manual_seed(seed)
-        prompt_len = ids.shape[1]
-        with torch.inference_mode():
-            cache = DynamicCache()
-            self.model(input_ids=ids[:, :-1], past_key_values=cache, use_cache=True)
-            cache.batch_repeat_interleave(n)
-            out = self.model.generate(
-                input_ids=ids.repeat(n, 1),
-                attention_mask=torch.ones((n, prompt_len), dtype=torch.long, device=ids.device),
-                past_key_values=cache,
-                do_sample=True,
-                temperature=TEMPERATURE,
-                top_p=TOP_P,
-                max_new_tokens=max_new_tokens,
-                logits_processor=LogitsProcessorList([_GeneratedRepetition(prompt_len)]),
-                pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
-            )
-        return self.tokenizer.batch_decode(out[:, prompt_len:], skip_special_tokens=True)
-
     def fluency(self, texts: list[str]) -> list[float]:
         """Mean token log-probability of each text as an assistant reply (higher reads better)."""
-        if not texts:
-            return []
-        start = self.tokenizer.apply_chat_template(
-            [{"role": "user", "content": "Write marketing copy."}], tokenize=False, add_generation_prompt=True
-        )
-        prefix = self.tokenizer(start, add_special_tokens=False)["input_ids"]
-        rows = [prefix + self.tokenizer(t, add_special_tokens=False)["input_ids"] for t in texts]
-        width = max(len(r) for r in rows)
-        ids = torch.zeros((len(rows), width), dtype=torch.long)
-        mask = torch.zeros_like(ids)
-        for i, r in enumerate(rows):
-            ids[i, : len(r)], mask[i, : len(r)] = torch.tensor(r), 1
-        with torch.inference_mode():
-            logits = self.model(input_ids=ids.to(self.plan.device), attention_mask=mask.to(self.plan.device)).logits
-            logp = torch.log_softmax(logits[:, :-1].float(), dim=-1).cpu()
-        target = ids[:, 1:]
-        token_lp = torch.gather(logp, 2, target.unsqueeze(-1)).squeeze(-1)
-        out = []
-        for i, r in enumerate(rows):
-            span = token_lp[i, len(prefix) - 1 : len(r) - 1]
-            out.append(float(span.mean()) if len(span) else -99.0)
-        return out
+        return self.text_generator().fluency(texts, FLUENCY_CONTEXT)
 
     def _rank(
         self, passing: list[tuple[str, str, list[Check], int]], brief: Brief, grounding: Grounding
@@ -485,46 +406,23 @@ class CopyWriter:
         first word that breaks a rule checkable on a prefix (personal data, words to avoid,
         invented figures, markers, copied reviews, over length). Variants come from ``generate``.
         """
-        from transformers import LogitsProcessorList, StoppingCriteriaList, TextIteratorStreamer
-
         if self.model is None:
             raise RuntimeError(f"call load() before stream() ({self.name})")
         ids, _, _ = self.prompt_ids(brief, grounding)
-        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
-        stop = _StopFlag()
-        kwargs = dict(
-            input_ids=ids,
-            attention_mask=torch.ones_like(ids),
-            do_sample=True,
-            temperature=TEMPERATURE,
-            top_p=TOP_P,
-            max_new_tokens=brief.spec.max_new_tokens,
-            logits_processor=LogitsProcessorList([_GeneratedRepetition(ids.shape[1])]),
-            stopping_criteria=StoppingCriteriaList([stop]),
-            streamer=streamer,
-            pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
-        )
-
-        def run() -> None:
-            torch.manual_seed(seed)
-            with torch.inference_mode():
-                self.model.generate(**kwargs)
-
-        thread = threading.Thread(target=run, daemon=True)
-        thread.start()
+        pieces = self.text_generator().stream(ids, brief.spec.max_new_tokens, seed)
         try:
-            yield from _safe_words(streamer, brief, grounding, stop)
+            yield from _safe_words(pieces, brief, grounding)
         finally:
-            stop.event.set()
-            for _ in streamer:  # drain so the generating thread is never blocked on a full queue
-                pass
-            thread.join()
+            pieces.close()  # stops the model when the preview ends early or a rule breaks
 
 
-def _safe_words(streamer: Any, brief: Brief, grounding: Grounding, stop: _StopFlag) -> Iterator[str]:
-    """Whole words of the stream that break no prefix rule; greeting/placeholder lines are skipped."""
+def _safe_words(pieces: Iterator[str], brief: Brief, grounding: Grounding) -> Iterator[str]:
+    """Whole words of the stream that break no prefix rule; greeting/placeholder lines are skipped.
+
+    Ends at the first word that breaks a rule; the caller then closes ``pieces``.
+    """
     shown, pending, skipping, line_start = "", "", False, True
-    for piece in streamer:
+    for piece in pieces:
         pending += piece
         while True:
             match = re.search(r"\s", pending)
@@ -544,7 +442,6 @@ def _safe_words(streamer: Any, brief: Brief, grounding: Grounding, stop: _StopFl
                 continue
             candidate = shown + word + space
             if not _prefix_ok(candidate, word, brief, grounding):
-                stop.event.set()
                 return
             shown = candidate
             yield word + space

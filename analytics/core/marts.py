@@ -4,7 +4,7 @@
 job runner calls it in one batch, before publishing, after every job that changes canonical
 data (``analytics.core.jobs.MART_REFRESH_KINDS``); ``python -m analytics refresh-marts`` runs it alone.
 Table shapes are in analytics/core/migrations/020_marts.sql; each SQL mart is one query file
-analytics/core/sql/<table>.sql; customer value comes from analytics.conversion.clv.
+analytics/core/sql/<table>.sql; customer value is fitted by analytics.core.clv.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from analytics.conversion import clv
-from analytics.core import faults, queries
+from analytics.core import clv, faults, queries
 
 # Order matters: later marts read earlier ones.
 SQL_MARTS = (

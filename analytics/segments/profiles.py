@@ -7,7 +7,7 @@ Figures are exact (no minimum group size here: the page and exports apply it). D
   currency are left out of money figures; money is never summed across currencies);
 - RFM mix: share of the segment in each RFM tier of analytics.conversion.rfm (the Conversion page's
   tiers, scored within each currency), plus "Non-buyers";
-- CLV: mean predicted customer lifetime value over the next year (analytics.conversion.clv, BG/NBD and
+- CLV: mean predicted customer lifetime value over the next year (analytics.core.clv, BG/NBD and
   Gamma-Gamma, fitted by the marts) of the segment's customers in the main currency;
 - top categories and brands: the segment's mean share of events per value, with its lift over
   all users;

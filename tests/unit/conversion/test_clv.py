@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.conversion import clv
+from analytics.core import clv
 from tests.conftest import shared_sample
 from tests.unit.conversion.samples import UCI_INVOICES
 

@@ -1,0 +1,179 @@
+"""Text generation with a loaded chat causal LM: batched sampling, streaming, fluency scores.
+
+The model comes from ``models.causal_lm`` (loaded once per process, or by whoever caches it);
+this module only runs it. What to write and whether a text is acceptable is the caller's
+business (``analytics.campaigns.copywriter`` builds prompts and checks the texts).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Generator
+from typing import Any
+
+import torch
+
+TEMPERATURE = 0.8
+TOP_P = 0.92
+REPETITION_PENALTY = 1.15  # on generated tokens only: the prompt's facts must stay copyable
+NO_REPEAT_NGRAM = 3
+NO_TOKENS_LOGPROB = -99.0  # fluency of a text with no tokens: below any real text
+
+
+class TextGenerator:
+    """Samples, streams and scores text with a tokenizer and a causal LM already on ``device``.
+
+    ``tokenizer`` needs a chat template; ``model`` is a transformers causal LM in eval mode
+    (``models.causal_lm.load_causal_lm`` returns both). Only read-only inference runs here, so
+    one loaded model may serve several generators.
+    """
+
+    def __init__(self, tokenizer: Any, model: Any, device: str) -> None:
+        self.tokenizer = tokenizer
+        self.model = model
+        self.device = device
+
+    def encode(self, messages: list[dict[str, str]]) -> tuple[torch.Tensor, str]:
+        """(1 x n token ids on the model's device, chat text) of ``messages`` ready for a reply."""
+        text = self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        ids = self.tokenizer(text, return_tensors="pt", add_special_tokens=False)["input_ids"]
+        return ids.to(self.device), text
+
+    def sample(self, prompt_ids: torch.Tensor, n: int, max_new_tokens: int, seed: int) -> list[str]:
+        """``n`` sampled continuations of ``prompt_ids`` (1 x n), decoded without special tokens.
+
+        The prompt is run once and its key-value cache copied ``n`` times, so a batch of
+        candidates costs one prompt pass.
+        """
+        from transformers import DynamicCache, LogitsProcessorList
+
+        torch.manual_seed(seed)
+        prompt_len = prompt_ids.shape[1]
+        with torch.inference_mode():
+            cache = DynamicCache()
+            self.model(input_ids=prompt_ids[:, :-1], past_key_values=cache, use_cache=True)
+            cache.batch_repeat_interleave(n)
+            out = self.model.generate(
+                input_ids=prompt_ids.repeat(n, 1),
+                attention_mask=torch.ones((n, prompt_len), dtype=torch.long, device=prompt_ids.device),
+                past_key_values=cache,
+                do_sample=True,
+                temperature=TEMPERATURE,
+                top_p=TOP_P,
+                max_new_tokens=max_new_tokens,
+                logits_processor=LogitsProcessorList([GeneratedRepetition(prompt_len)]),
+                pad_token_id=self._pad_token_id(),
+            )
+        return self.tokenizer.batch_decode(out[:, prompt_len:], skip_special_tokens=True)
+
+    def stream(self, prompt_ids: torch.Tensor, max_new_tokens: int, seed: int) -> Generator[str, None, None]:
+        """One sampled continuation, yielded in text pieces as the model writes them.
+
+        Generation runs in a thread; closing the iterator (or leaving a ``for`` loop over it)
+        stops the model at its next token and waits for the thread. An error in the model is
+        raised here, after the pieces written before it.
+        """
+        from transformers import LogitsProcessorList, StoppingCriteriaList, TextIteratorStreamer
+
+        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
+        stop = StopFlag()
+        kwargs = dict(
+            input_ids=prompt_ids,
+            attention_mask=torch.ones_like(prompt_ids),
+            do_sample=True,
+            temperature=TEMPERATURE,
+            top_p=TOP_P,
+            max_new_tokens=max_new_tokens,
+            logits_processor=LogitsProcessorList([GeneratedRepetition(prompt_ids.shape[1])]),
+            stopping_criteria=StoppingCriteriaList([stop]),
+            streamer=streamer,
+            pad_token_id=self._pad_token_id(),
+        )
+
+        errors: list[Exception] = []
+
+        def run() -> None:
+            torch.manual_seed(seed)
+            try:
+                with torch.inference_mode():
+                    self.model.generate(**kwargs)
+            except Exception as exc:  # noqa: BLE001 - raised in the reader, who would otherwise wait forever
+                errors.append(exc)
+                streamer.end()
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        try:
+            yield from streamer
+        finally:
+            # The streamer's queue is unbounded, so the thread never waits for the reader: stop
+            # it and join. Reading on after the end signal would wait forever.
+            stop.event.set()
+            thread.join()
+        if errors:
+            raise errors[0]
+
+    def fluency(self, texts: list[str], context: list[dict[str, str]]) -> list[float]:
+        """Mean token log-probability of each text as the assistant's reply to ``context``.
+
+        Higher reads better to the model; a text with no tokens gets ``NO_TOKENS_LOGPROB``.
+        """
+        if not texts:
+            return []
+        start = self.tokenizer.apply_chat_template(context, tokenize=False, add_generation_prompt=True)
+        prefix = self.tokenizer(start, add_special_tokens=False)["input_ids"]
+        rows = [prefix + self.tokenizer(t, add_special_tokens=False)["input_ids"] for t in texts]
+        width = max(len(r) for r in rows)
+        ids = torch.zeros((len(rows), width), dtype=torch.long)
+        mask = torch.zeros_like(ids)
+        for i, r in enumerate(rows):
+            ids[i, : len(r)], mask[i, : len(r)] = torch.tensor(r), 1
+        with torch.inference_mode():
+            logits = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device)).logits
+            logp = torch.log_softmax(logits[:, :-1].float(), dim=-1).cpu()
+        token_lp = torch.gather(logp, 2, ids[:, 1:].unsqueeze(-1)).squeeze(-1)
+        out = []
+        for i, r in enumerate(rows):
+            span = token_lp[i, len(prefix) - 1 : len(r) - 1]
+            out.append(float(span.mean()) if len(span) else NO_TOKENS_LOGPROB)
+        return out
+
+    def _pad_token_id(self) -> int:
+        return self.tokenizer.pad_token_id or self.tokenizer.eos_token_id
+
+
+class GeneratedRepetition:
+    """Repetition penalty and n-gram blocking over generated tokens only.
+
+    transformers' own processors look at the prompt too, which would stop the model from
+    copying facts (``code XMAS20``) that the prompt asks it to copy.
+    """
+
+    def __init__(self, prompt_len: int, penalty: float = REPETITION_PENALTY, ngram: int = NO_REPEAT_NGRAM):
+        self.prompt_len, self.penalty, self.ngram = prompt_len, penalty, ngram
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        generated = input_ids[:, self.prompt_len :]
+        if generated.shape[1] == 0:
+            return scores
+        picked = torch.gather(scores, 1, generated)
+        picked = torch.where(picked < 0, picked * self.penalty, picked / self.penalty)
+        scores = scores.scatter(1, generated, picked)
+        n = self.ngram
+        if generated.shape[1] >= n:
+            for row, ids in enumerate(generated.tolist()):
+                prefix = tuple(ids[-(n - 1) :])
+                banned = [ids[i + n - 1] for i in range(len(ids) - n + 1) if tuple(ids[i : i + n - 1]) == prefix]
+                if banned:
+                    scores[row, banned] = -float("inf")
+        return scores
+
+
+class StopFlag:
+    """A stopping criterion another thread can set (a stream stops early)."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs: Any) -> torch.BoolTensor:
+        return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool, device=input_ids.device)
