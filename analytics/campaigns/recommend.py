@@ -42,29 +42,116 @@ SEGMENT_COLUMNS = [
     "overall_rate",
     "lift",
     "reason",
+    "evidence",
 ]
+# What a segment's product list rests on, in the order it is tried (docs/RECOMMEND.md): the
+# products its users buy or cart more than average; else what the per-user recommender puts in
+# the top of most of its users' lists; then best sellers of the categories and brands its users
+# buy in more than average.
+EVIDENCE = ("segment", "recommender", "category", "brand")
+MIN_Z = 1.96  # a category or brand counts as over-indexed only this far above the rest (about p < 0.025)
+RECOMMENDER_K = 10  # the per-user list a product must enter to count for a user
+# Users of one segment the recommender scores: its fixed cost is the item pairs of the whole
+# shop, its variable cost one top-k per user; a sample this large ranks a segment's favourites.
+MAX_SCORED_USERS = 5_000
 USER_COLUMNS = ["user_id", "rank", "product_id", "title", "score", "reason", "source"]
 
 
 def segment_products(
     con: duckdb.DuckDBPyConnection, run_id: int, segment_id: int, *, limit: int = 10, min_support: int = 20
 ) -> pd.DataFrame:
-    """The products segment ``segment_id`` of run ``run_id`` over-indexes on, best lift first.
+    """Up to ``limit`` products to feature for segment ``segment_id`` of run ``run_id``, with the
+    evidence each rests on (``evidence``, one of EVIDENCE) and a reason naming it.
 
-    A product's rate is the share of users who carted or bought it (one count per user,
-    unweighted: a cart and a purchase both show intent, and counting people keeps
-    ``segment_users`` a group size the privacy minimum applies to). Only products with at
-    least ``min_support`` users of the segment are returned: pass settings.min_group_size.
+    First the products the segment over-indexes on, best lift first: a product's rate is the
+    share of users who carted or bought it (one count per user, unweighted: a cart and a
+    purchase both show intent, and counting people keeps ``segment_users`` a group size the
+    privacy minimum applies to). When no product has ``min_support`` users of the segment, the
+    list falls back to the products the per-user recommender puts in the top RECOMMENDER_K of
+    most of the segment's users, then to the best sellers of the categories and brands the
+    segment clearly over-indexes on (that order predicted the segment's next purchases best,
+    docs/RECOMMEND.md). Every row's ``segment_users`` (the segment's users behind its evidence)
+    is at least ``min_support``: pass settings.min_group_size. ``lift`` is that of the product,
+    category or brand; the recommender's rows have none.
     """
+    min_support = max(1, min_support)
+    products = _lift_products(con, run_id, segment_id, limit=limit, min_support=min_support)
+    if not products.empty:
+        return products
+    picks = _recommender_picks(con, run_id, segment_id, limit=limit, min_support=min_support)
+    if len(picks) >= limit:
+        return picks
+    sellers = _group_sellers(con, run_id, segment_id, limit=limit, min_support=min_support)
+    sellers = sellers[~sellers["product_id"].isin(picks["product_id"])]
+    return pd.concat([picks, sellers], ignore_index=True).head(limit)
+
+
+def _lift_products(
+    con: duckdb.DuckDBPyConnection, run_id: int, segment_id: int, *, limit: int, min_support: int
+) -> pd.DataFrame:
     frame = queries.frame(
         con,
         "recommend_segment_products",
-        {"run_id": run_id, "segment_id": segment_id, "limit": limit, "min_support": max(1, min_support)},
+        {"run_id": run_id, "segment_id": segment_id, "limit": limit, "min_support": min_support},
     )
     frame["reason"] = [
         _segment_reason(row.lift, row.segment_users, row.segment_size) for row in frame.itertuples(index=False)
     ]
-    return frame[SEGMENT_COLUMNS]
+    return frame.assign(evidence="segment")[SEGMENT_COLUMNS]
+
+
+def _group_sellers(
+    con: duckdb.DuckDBPyConnection, run_id: int, segment_id: int, *, limit: int, min_support: int
+) -> pd.DataFrame:
+    """Best sellers of the clearly over-indexed categories and brands, taken in turns: each
+    group's best seller by the group's lift, then each group's second, so the list spans the
+    segment's tastes instead of filling up from one category."""
+    frame = queries.frame(
+        con,
+        "recommend_segment_group_sellers",
+        {"run_id": run_id, "segment_id": segment_id, "limit": limit, "min_support": min_support},
+    )
+    frame = frame[frame["z"] >= MIN_Z].drop_duplicates("product_id").head(limit)
+    frame["reason"] = [_group_reason(row) for row in frame.itertuples(index=False)]
+    return frame.rename(columns={"dimension": "evidence"})[SEGMENT_COLUMNS].reset_index(drop=True)
+
+
+def _group_reason(row: Any) -> str:
+    kind = "category" if row.dimension == "category" else "brand"
+    return (
+        f"a best seller of the {kind} {row.value}, which this segment buys or carts in {row.lift:.1f}x "
+        f"as often as average ({row.segment_users:,} of its {row.segment_size:,} users)"
+    )
+
+
+def _recommender_picks(
+    con: duckdb.DuckDBPyConnection, run_id: int, segment_id: int, *, limit: int, min_support: int
+) -> pd.DataFrame:
+    """The products in most of the segment's users' own top RECOMMENDER_K (personal picks only,
+    not the popularity fill-up), each in at least ``min_support`` users' lists. A large segment
+    is scored on a fixed random sample of MAX_SCORED_USERS users, and the reason says so."""
+    members = queries.frame(con, "segment_members", {"run_id": run_id, "segment_id": segment_id})["user_id"]
+    scored = members.sample(n=min(len(members), MAX_SCORED_USERS), random_state=0).sort_values()
+    picks = _ranked(con, scored.tolist(), k=RECOMMENDER_K, as_of=None, popular_only=False)
+    picks = picks[picks["source"] == "co-occurrence"]
+    table = picks.groupby("product_id", as_index=False).agg(
+        segment_users=("user_id", "nunique"),
+        score=("score", "sum"),
+        **{column: (column, "first") for column in ("title", "category", "brand", "price")},
+    )
+    table = table[table["segment_users"] >= min_support]
+    table = table.sort_values(["segment_users", "score", "product_id"], ascending=[False, False, True]).head(limit)
+    of = f"its {len(members):,} users"
+    if len(scored) < len(members):
+        of = f"{len(scored):,} of {of}, sampled"
+    table["segment_rate"] = table["segment_users"] / len(scored)
+    table["reason"] = [
+        f"in the recommender's top {RECOMMENDER_K} for {users:,} of {of} "
+        "(picked from what each viewed, carted and bought)"
+        for users in table["segment_users"]
+    ]
+    table = table.assign(overall_rate=float("nan"), lift=float("nan"), evidence="recommender")
+    return table[SEGMENT_COLUMNS].reset_index(drop=True)
 
 
 def _segment_reason(lift: float, users: int, size: int) -> str:
