@@ -34,6 +34,7 @@ def assumptions_inputs(measured: MeasuredUplift | None = None) -> Assumptions:
         max_value=100.0,
         value=float(default.points),
         step=0.5,
+        format="%.1f",
         key="opp_uplift",
         help="The extra share of reachable users a campaign makes order. " + default.uplift_source().capitalize(),
     )
@@ -64,6 +65,7 @@ def section(min_users: int, measured: MeasuredUplift | None = None) -> None:
         st.info(f"No segment has {min_users} reachable users.")
         return
     st.plotly_chart(charts.expected_value(shown), key="opp_chart")
+    st.markdown("\n".join(f"{place}. {sentence}" for place, sentence in enumerate(shown["sentence"], start=1)))
     trust.show_table(table(shown), users_column="Reachable users", key="opp_table", column_config=_formats(shown))
 
 
@@ -74,7 +76,6 @@ def table(ranked: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Segment": ranked["segment"],
-            "In a sentence": ranked["sentence"],
             "Reachable users": ranked["reachable_users"],
             "Expected value": ranked["expected_value"],
             "Extra orders": ranked["extra_conversions"],
@@ -86,6 +87,7 @@ def table(ranked: pd.DataFrame) -> pd.DataFrame:
             "Churn risk": ranked["churn_risk"],
             "Drops most at": drop,
             "Complaints": ranked["complaints"],
+            "In a sentence": ranked["sentence"],
         }
     )
 
@@ -102,5 +104,4 @@ def _formats(ranked: pd.DataFrame) -> dict:
         "Extra orders": st.column_config.NumberColumn(format="%.1f"),
         "Have ordered": percent,
         "Churn risk": percent,
-        "In a sentence": st.column_config.TextColumn(width="large"),
     }

@@ -173,6 +173,38 @@ def test_a_brand_counts_on_its_own_and_no_group_under_the_minimum_shows(con):
     assert recommend.segment_products(con, 1, 1, min_support=3).iloc[0].evidence == "segment"  # G1 itself
 
 
+def test_evaluate_segments_scores_each_kind_of_list_on_later_purchases(con):
+    category_shop(con)  # its purchases at minutes 0-19
+    # After the split: a1 buys K2 (new to a1; in the kitchen list and among the popular), a5
+    # buys G1 (popular only), b1 buys G1 again (a re-buy: not a test purchase).
+    add_events(con, [(100, "purchase", "a1", "t-a1", "K2", 30.0), (101, "purchase", "a5", "t-a5", "G1", 15.0)])
+    add_events(con, [(102, "purchase", "b1", "t-b1", "G1", 15.0)])
+    con.execute(
+        "insert into segment_profiles values (1, 0, 'Cooks', 6, null, null), (1, 1, 'Gardeners', 14, null, null)"
+    )
+    result = recommend.evaluate_segments(con, 1, split_at=T0 + timedelta(minutes=50), min_support=3)
+    cooks = result[result["segment_id"] == 0].set_index("list")
+    assert list(cooks.index) == ["segment", "recommender", "category or brand", "featured", "popular"]
+    assert (cooks["test_users"] == 2).all()
+    assert cooks["products"].to_dict() == {
+        "segment": 0,
+        "recommender": 0,
+        "category or brand": 4,  # K1..K4
+        "featured": 4,
+        "popular": 5,  # G1 (14 buyers), K1, K2 (2 each), K3, K4
+    }
+    assert cooks["hit_users"].to_dict() == {
+        "segment": 0,
+        "recommender": 0,
+        "category or brand": 1,
+        "featured": 1,
+        "popular": 2,
+    }
+    assert cooks.loc["featured", "hit_rate"] == 0.5
+    gardeners = result[result["segment_id"] == 1]
+    assert (gardeners["test_users"] == 0).all() and gardeners["hit_rate"].isna().all()
+
+
 def test_every_segment_of_the_segmented_demo_gets_products_with_their_evidence(segmented):
     from analytics.core import warehouse
     from analytics.segments import views as segment_views

@@ -3,6 +3,7 @@
 -- $limit best sellers across the shop (the products bought by most users; their buyer counts
 -- stay here, so no group under the minimum is shown). A user counts once per category or brand. z is the two-proportion z-score of the segment's
 -- rate against the rest of the run's users, so the caller can keep only clear over-indexing.
+-- Only events before $as_of count (null: all), for the offline evaluation.
 with
     members as (select user_id, segment_id from user_segments where run_id = $run_id),
     sizes as (
@@ -21,7 +22,7 @@ with
         from events
         join members using (user_id)
         join product_groups using (product_id)
-        where events.event_type in ('cart', 'purchase')
+        where events.event_type in ('cart', 'purchase') and ($as_of is null or events.event_time < $as_of)
     ),
     group_counts as (
         select
@@ -53,6 +54,7 @@ with
         select product_id, count(distinct user_id) as buyers
         from events
         where event_type = 'purchase' and product_id is not null and user_id is not null
+            and ($as_of is null or event_time < $as_of)
         group by all
     ),
     best_sellers as (
