@@ -138,9 +138,9 @@ def _recommender_picks(con: duckdb.DuckDBPyConnection, where: dict[str, Any], as
     table = table[table["segment_users"] >= where["min_support"]]
     table = table.sort_values(["segment_users", "score", "product_id"], ascending=[False, False, True])
     table = table.head(where["limit"])
-    of = f"its {len(members):,} users"
+    of = f"this segment's {len(members):,} users"
     if len(scored) < len(members):
-        of = f"{len(scored):,} of {of}, sampled"
+        of = f"{len(scored):,} sampled of {of}"
     table["segment_rate"] = table["segment_users"] / len(scored)
     table["reason"] = [
         f"in the recommender's top {RECOMMENDER_K} for {users:,} of {of} "

@@ -121,9 +121,20 @@ def test_without_products_of_its_own_a_segment_gets_the_recommenders_picks(con):
     assert (r.evidence, r.segment_users, r.segment_rate, r.title) == ("recommender", 4, 1.0, "Rug")
     assert math.isnan(r.lift)
     assert r.reason == (
-        "in the recommender's top 10 for 4 of its 4 users (picked from what each viewed, carted and bought)"
+        "in the recommender's top 10 for 4 of this segment's 4 users (picked from what each viewed, carted and bought)"
     )
     assert list(recommend.segment_products(con, 1, 0, min_support=3)["product_id"]) == ["P"]  # its own first
+
+
+def test_a_large_segment_is_scored_on_a_fixed_sample_and_the_reason_says_so(con, monkeypatch):
+    segment_shop(con)
+    monkeypatch.setattr(recommend, "MAX_SCORED_USERS", 3)
+    where = {"run_id": 1, "segment_id": 0, "limit": 10, "min_support": 3}
+    picks = recommend._recommender_picks(con, where, None)
+    assert picks.equals(recommend._recommender_picks(con, where, None))  # the same sample every time
+    # The sample holds a4 (else Q, in the lists of a1..a3, would count 3 too): R is in all three.
+    assert list(picks["product_id"]) == ["R"] and picks.iloc[0].segment_rate == 1.0
+    assert picks.iloc[0].reason.startswith("in the recommender's top 10 for 3 of 3 sampled of this segment's 4 users")
 
 
 def category_shop(con) -> None:
