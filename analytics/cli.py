@@ -33,6 +33,7 @@ COMMANDS = (
     "segment",
     "draft",
     "recommend",
+    "opportunities",
 )
 
 

@@ -11,7 +11,7 @@ from analytics.core import queries
 from models.settings import Settings
 
 NAME = "recommend"
-HELP = "show the products a segment buys or carts more than average (lift), with a reason each"
+HELP = "show the products to feature for a segment, with the evidence and a reason each"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,14 +36,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         records = [{k: _plain(v) for k, v in row.items()} for row in products.to_dict(orient="records")]
         print(json.dumps({"run_id": run_id, "segment_id": args.segment, "segment": name, "products": records}))
         return 0
-    print(f"segment {args.segment} ({name}) of run {run_id}: products to feature, by lift")
+    print(f"segment {args.segment} ({name}) of run {run_id}: products to feature, strongest evidence first")
     if products.empty:
-        print(f"  no product reaches {settings.min_group_size} users of this segment (min_group_size)")
+        print(f"  no evidence reaches {settings.min_group_size} users of this segment (min_group_size)")
         return 0
     print(f"  {'lift':>5}  {'users':>6}  {'product':<45}  reason")
     for row in products.itertuples(index=False):
         title = str(row.title if isinstance(row.title, str) else row.product_id)[:45]
-        print(f"  {row.lift:>5.1f}  {row.segment_users:>6,}  {title:<45}  {row.reason}")
+        lift = "-" if math.isnan(row.lift) else f"{row.lift:.1f}"
+        print(f"  {lift:>5}  {row.segment_users:>6,}  {title:<45}  {row.reason}")
     return 0
 
 

@@ -14,9 +14,18 @@ import streamlit as st
 from analytics.segments.views import OTHER, other_size
 from analytics.trust import privacy
 from analytics.trust.access import Actor
-from dashboard.components import jobs
+from dashboard.components import jobs, trust
 
 CARDS_PER_ROW = 2
+FUNNEL_COLUMNS = {
+    "segment": "Segment",
+    "users_view": "Viewed",
+    "users_cart": "Added to cart",
+    "users_purchase": "Bought",
+    "cart_conversion": "Cart rate",
+    "purchase_conversion": "Cart to purchase",
+    "overall_conversion": "View to purchase",
+}
 
 
 def run_summary(run: dict[str, Any]) -> str:
@@ -106,6 +115,19 @@ def _facts(profile: pd.Series) -> str:
     if profile["avg_sentiment"] is not None and not pd.isna(profile["avg_sentiment"]):
         parts.append(f"review sentiment {profile['avg_sentiment']:+.2f}")
     return "; ".join(parts) + "."
+
+
+def funnel_table(per_segment: pd.DataFrame) -> None:
+    """The funnel per segment (``segment_views.fold_segment_funnel``) as a table, small groups hidden."""
+    trust.show_table(
+        per_segment.rename(columns=FUNNEL_COLUMNS),
+        users_column="Viewed",
+        key="seg_funnel_table",
+        column_config={
+            name: st.column_config.NumberColumn(format="percent")
+            for name in ("Cart rate", "Cart to purchase", "View to purchase")
+        },
+    )
 
 
 def rebuild_form(who: Actor) -> None:

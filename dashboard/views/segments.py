@@ -7,6 +7,7 @@ from analytics.core import metrics
 from analytics.segments import views as segment_views
 from analytics.segments.profiles import RFM_TIERS
 from dashboard.components import data, filters, trust
+from dashboard.components import opportunities as opportunity_widgets
 from dashboard.components import segments as widgets
 from dashboard.components.context import settings
 from dashboard.figures import segments as charts
@@ -84,25 +85,10 @@ if flt is not None:
     else:
         st.plotly_chart(charts.funnel_by_segment(per_segment, order), key="seg_funnel_chart")
         st.caption(metrics.caption("funnel") + " Bars: users who added to cart or bought / users who viewed.")
-        trust.show_table(
-            per_segment.rename(
-                columns={
-                    "segment": "Segment",
-                    "users_view": "Viewed",
-                    "users_cart": "Added to cart",
-                    "users_purchase": "Bought",
-                    "cart_conversion": "Cart rate",
-                    "purchase_conversion": "Cart to purchase",
-                    "overall_conversion": "View to purchase",
-                }
-            ),
-            users_column="Viewed",
-            key="seg_funnel_table",
-            column_config={
-                name: st.column_config.NumberColumn(format="percent")
-                for name in ("Cart rate", "Cart to purchase", "View to purchase")
-            },
-        )
+        widgets.funnel_table(per_segment)
+
+# Where a campaign would pay most: expected value per segment, every assumption an input.
+opportunity_widgets.section(min_users)
 
 # Export a segment's user ids.
 st.subheader("Export a segment")

@@ -1,7 +1,9 @@
-"""Segments page on a small segmented demo shop: cards, privacy folding, comparison, funnel, export, rebuild."""
+"""Segments page on a small segmented demo shop: cards, privacy folding, comparison, funnel,
+opportunities, export, rebuild."""
 
 import pytest
 
+from analytics.campaigns import opportunities
 from analytics.core import jobs, warehouse
 from analytics.segments import views as segment_views
 from analytics.trust.access import Actor, Role
@@ -68,6 +70,44 @@ def test_funnel_per_segment_follows_the_sidebar_filters(segmented, reader):
     expected = segment_views.fold_segment_funnel(groups, labels).set_index("segment")["users_view"]
     assert after.to_dict() == expected[expected >= 20].to_dict()
     assert (after < before.reindex(after.index)).all()
+
+
+def _opportunities(reader, assumptions, min_users=20):
+    ranked = opportunities.rank(opportunities.baselines(reader), assumptions)
+    return ranked[ranked["reachable_users"] >= min_users].reset_index(drop=True)
+
+
+def test_opportunities_rank_the_segments_at_the_stated_prior(segmented, reader):
+    at = _run(segmented)
+    table = table_with(at, "In a sentence")
+    expected = _opportunities(reader, opportunities.Assumptions())
+    assert list(table["Segment"]) == list(expected["segment"])
+    assert list(table["Expected value"]) == pytest.approx(list(expected["expected_value"]))
+    assert table["Expected value"].is_monotonic_decreasing
+    assert (table["Reachable users"] >= 20).all()
+    first = expected.iloc[0]
+    assert table["In a sentence"].iloc[0] == (
+        f"{first.segment}: {first.reachable_users:,} reachable users; at a 2-point uplift and "
+        f"{first.avg_order_value:,.0f} USD average order value: about "
+        f"{opportunities.about(first.expected_value):,.0f} USD in extra revenue."
+    )
+    assert any("Uplift: 2 points, a stated prior" in c.value for c in at.caption)
+
+
+def test_the_uplift_and_value_assumptions_are_editable(segmented, reader):
+    at = _run(segmented)
+    before = table_with(at, "In a sentence").set_index("Segment")["Expected value"]
+    at.number_input(key="opp_uplift").set_value(3.0).run()
+    after = table_with(at, "In a sentence").set_index("Segment")
+    assert after["Expected value"].to_dict() == pytest.approx((before * 1.5).to_dict())
+    assert all("at a 3-point uplift" in sentence for sentence in after["In a sentence"])
+    assert any("Uplift: 3 points, set by hand" in c.value for c in at.caption)
+    at.selectbox(key="opp_value_basis").set_value("fixed").run()
+    at.number_input(key="opp_fixed_value").set_value(10.0).run()
+    fixed = table_with(at, "In a sentence")
+    assert list(fixed["Expected value"]) == pytest.approx(list(fixed["Reachable users"] * 0.03 * 10))
+    by_hand = opportunities.Assumptions(uplift_points=3.0, value_basis="fixed", fixed_value=10.0)
+    assert list(fixed["Segment"]) == list(_opportunities(reader, by_hand)["segment"])
 
 
 def test_export_offers_the_segment_with_its_run(segmented, reader):

@@ -104,8 +104,139 @@ def test_segment_products_lift_support_and_reason(con):
 def test_segment_products_drop_groups_under_min_support(con):
     segment_shop(con)
     assert list(recommend.segment_products(con, 1, 0, min_support=2)["product_id"]) == ["P"]
-    assert recommend.segment_products(con, 1, 0, min_support=4).empty
+    assert "P" not in set(recommend.segment_products(con, 1, 0, min_support=4)["product_id"])  # 3 users
     assert list(recommend.segment_products(con, 1, 0, min_support=1, limit=1)["product_id"]) == ["P"]
+
+
+def test_without_products_of_its_own_a_segment_gets_the_recommenders_picks(con):
+    segment_shop(con)
+    # No product reaches 4 of a1..a4. The recommender (all history): a1 bought P and carted Q,
+    # a2 and a3 bought P, all four viewed R. P and R share a1..a3, P and Q share a1 and b1; Q
+    # and R share only a1 (under the two needed). a1 gets Q and R, a2 and a3 get R and Q (via
+    # P), a4 gets R and P: R is in all four lists, Q in three, P in one.
+    top = recommend.segment_products(con, 1, 0, min_support=4)
+    assert list(top.columns) == recommend.SEGMENT_COLUMNS
+    assert list(top["product_id"]) == ["R"]
+    r = top.iloc[0]
+    assert (r.evidence, r.segment_users, r.segment_rate, r.title) == ("recommender", 4, 1.0, "Rug")
+    assert math.isnan(r.lift)
+    assert r.reason == (
+        "in the recommender's top 10 for 4 of this segment's 4 users (picked from what each viewed, carted and bought)"
+    )
+    assert list(recommend.segment_products(con, 1, 0, min_support=3)["product_id"]) == ["P"]  # its own first
+
+
+def test_a_large_segment_is_scored_on_a_fixed_sample_and_the_reason_says_so(con, monkeypatch):
+    segment_shop(con)
+    monkeypatch.setattr(recommend, "MAX_SCORED_USERS", 3)
+    where = {"run_id": 1, "segment_id": 0, "limit": 10, "min_support": 3}
+    picks = recommend._recommender_picks(con, where, None)
+    assert picks.equals(recommend._recommender_picks(con, where, None))  # the same sample every time
+    # The sample holds a4 (else Q, in the lists of a1..a3, would count 3 too): R is in all three.
+    assert list(picks["product_id"]) == ["R"] and picks.iloc[0].segment_rate == 1.0
+    assert picks.iloc[0].reason.startswith("in the recommender's top 10 for 3 of 3 sampled of this segment's 4 users")
+
+
+def category_shop(con) -> None:
+    """Run 1: segment 0 = a1..a6 buy kitchen products, no product by three of them: a1, a2 buy
+    K1, a3, a4 buy K2, a5 K3, a6 K4 (brand Chef for K1, K2; Cook for K3, K4). Segment 1 = b1..b14
+    all buy the garden product G1.
+
+    Kitchen: 6 of 6 users against 0 of the other 14 (rate overall 6/20: lift 3.33, z 4.47).
+    Brand Chef: 4 of 6 (lift 3.33, z 3.42); Cook: 2 users. The recommender finds nothing to
+    suggest: nobody holds two products, and a product's only candidate is itself, bought.
+    """
+    kitchen = [("K1", "Chef"), ("K2", "Chef"), ("K3", "Cook"), ("K4", "Cook")]
+    add_products(con, [(p, f"Pan {p}", "home.kitchen", brand, 30.0) for p, brand in kitchen])
+    add_products(con, [("G1", "Garden hose", "garden.tools", "Green", 15.0)])
+    buys = [("a1", "K1"), ("a2", "K1"), ("a3", "K2"), ("a4", "K2"), ("a5", "K3"), ("a6", "K4")]
+    buys += [(f"b{i}", "G1") for i in range(1, 15)]
+    add_events(con, [(i, "purchase", user, f"s-{user}", product, 30.0) for i, (user, product) in enumerate(buys)])
+    members = [(1, f"a{i}", 0) for i in range(1, 7)] + [(1, f"b{i}", 1) for i in range(1, 15)]
+    insert_rows(con, "user_segments", members)
+
+
+def test_then_the_best_sellers_of_the_categories_and_brands_it_buys_in_more(con):
+    category_shop(con)
+    top = recommend.segment_products(con, 1, 0, min_support=3)
+    # Each group's best seller in turn (K1 and K2 lead both the category and Chef: listed once).
+    assert list(top["product_id"]) == ["K1", "K2", "K3", "K4"]
+    assert set(top["evidence"]) == {"category"}  # the category leads Chef: same lift, more users
+    first = top.iloc[0]
+    assert (first.segment_users, first.segment_rate, first.overall_rate) == (6, 1.0, 0.3)
+    assert first.lift == pytest.approx(10 / 3)
+    assert first.reason == (
+        "a best seller of the category home.kitchen, which this segment buys or carts in 3.3x "
+        "as often as average (6 of its 6 users)"
+    )
+    assert list(recommend.segment_products(con, 1, 0, min_support=3, limit=1)["product_id"]) == ["K1"]
+
+
+def test_a_brand_counts_on_its_own_and_no_group_under_the_minimum_shows(con):
+    category_shop(con)
+    con.execute("update products set category = 'home.kitchen.' || product_id where product_id like 'K%'")
+    # Each kitchen product now has a category of its own (at most two users); Chef remains.
+    top = recommend.segment_products(con, 1, 0, min_support=3)
+    assert list(top["product_id"]) == ["K1", "K2"]
+    assert set(top["evidence"]) == {"brand"} and (top["segment_users"] == 4).all()
+    assert top.iloc[0].reason.startswith("a best seller of the brand Chef, which this segment buys or carts in 3.3x")
+    assert recommend.segment_products(con, 1, 0, min_support=5).empty  # Chef has 4 users
+    assert recommend.segment_products(con, 1, 1, min_support=3).iloc[0].evidence == "segment"  # G1 itself
+
+
+def test_evaluate_segments_scores_each_kind_of_list_on_later_purchases(con):
+    category_shop(con)  # its purchases at minutes 0-19
+    # After the split: a1 buys K2 (new to a1; in the kitchen list and among the popular), a5
+    # buys G1 (popular only), b1 buys G1 again (a re-buy: not a test purchase).
+    add_events(con, [(100, "purchase", "a1", "t-a1", "K2", 30.0), (101, "purchase", "a5", "t-a5", "G1", 15.0)])
+    add_events(con, [(102, "purchase", "b1", "t-b1", "G1", 15.0)])
+    con.execute(
+        "insert into segment_profiles values (1, 0, 'Cooks', 6, null, null), (1, 1, 'Gardeners', 14, null, null)"
+    )
+    result = recommend.evaluate_segments(con, 1, split_at=T0 + timedelta(minutes=50), min_support=3)
+    cooks = result[result["segment_id"] == 0].set_index("list")
+    assert list(cooks.index) == ["segment", "recommender", "category or brand", "featured", "popular"]
+    assert (cooks["test_users"] == 2).all()
+    assert cooks["products"].to_dict() == {
+        "segment": 0,
+        "recommender": 0,
+        "category or brand": 4,  # K1..K4
+        "featured": 4,
+        "popular": 5,  # G1 (14 buyers), K1, K2 (2 each), K3, K4
+    }
+    assert cooks["hit_users"].to_dict() == {
+        "segment": 0,
+        "recommender": 0,
+        "category or brand": 1,
+        "featured": 1,
+        "popular": 2,
+    }
+    assert cooks.loc["featured", "hit_rate"] == 0.5
+    gardeners = result[result["segment_id"] == 1]
+    assert (gardeners["test_users"] == 0).all() and gardeners["hit_rate"].isna().all()
+
+
+def test_every_segment_of_the_segmented_demo_gets_products_with_their_evidence(segmented):
+    from analytics.core import warehouse
+    from analytics.segments import views as segment_views
+
+    reader = warehouse.open_reader(warehouse.current_snapshot(segmented))
+    try:
+        profiles = segment_views.run_profiles(reader, 1)
+        lists = {
+            int(s): recommend.segment_products(reader, 1, int(s), min_support=segmented.min_group_size)
+            for s in profiles.loc[profiles["count_users"] >= segmented.min_group_size, "segment_id"]
+        }
+    finally:
+        reader.close()
+    assert lists
+    for segment, top in lists.items():
+        assert not top.empty, segment
+        assert (top["segment_users"] >= segmented.min_group_size).all()
+        assert set(top["evidence"]) <= set(recommend.EVIDENCE)
+        for row in top.itertuples():
+            named = {"segment": "more of this segment", "recommender": "recommender's top 10"}
+            assert named.get(row.evidence, f"of the {row.evidence} ") in row.reason, row.reason
 
 
 def test_user_recommendations_exclude_bought_and_name_the_reason(con):
@@ -256,3 +387,29 @@ def test_cli_without_segment_runs_says_what_to_run(settings, capsys):
     jobs.run_job(settings, "noop", lambda ctx: None)
     assert main(["--db", str(settings.db_path), "recommend", "--segment", "0"]) == 2
     assert "python -m analytics segment" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_every_segment_of_the_default_demo_gets_products(tmp_path):
+    # The default demo (200k events, seed 7) segmented as `make run` does: two of its five
+    # segments have no product carted or bought by 20 of their users.
+    from analytics.core import warehouse
+    from analytics.demo import build_demo
+    from analytics.segments.job import SegmentParams, segment_job
+    from models.settings import Settings
+
+    settings = Settings(db_path=tmp_path / "warehouse.duckdb")
+    demo = jobs.run_job(settings, "demo", lambda ctx: build_demo(ctx, events=200_000, seed=7, replace=False))
+    segments = jobs.run_job(settings, "segment", lambda ctx: segment_job(ctx, SegmentParams(text="off")))
+    assert (demo.status, segments.status) == ("done", "done")
+    reader = warehouse.open_reader(warehouse.current_snapshot(settings))
+    try:
+        sizes = reader.execute("select segment_id, count(*) from user_segments group by all order by 1").fetchall()
+        lists = {s: recommend.segment_products(reader, 1, s, min_support=20) for s, n in sizes if n >= 20}
+    finally:
+        reader.close()
+    evidence = {s: top["evidence"].iloc[0] if len(top) else None for s, top in lists.items()}
+    print(evidence)
+    assert len(lists) == 5 and all(len(top) >= 3 for top in lists.values()), evidence
+    assert "segment" in evidence.values() and "recommender" in evidence.values()
+    assert all((top["segment_users"] >= 20).all() for top in lists.values())

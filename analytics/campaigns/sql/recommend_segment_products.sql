@@ -1,6 +1,7 @@
 -- The products to feature for segment $segment_id of run $run_id: those its users bought or
 -- carted more often than the run's users overall (lift), with at least $min_support of its users.
 -- A user counts once per product whether they carted it, bought it or both (docs/RECOMMEND.md).
+-- Only events before $as_of count (null: all), for the offline evaluation.
 with
     members as (select user_id, segment_id from user_segments where run_id = $run_id),
     sizes as (
@@ -14,6 +15,7 @@ with
         from events
         join members using (user_id)
         where events.event_type in ('cart', 'purchase') and events.product_id is not null
+            and ($as_of is null or events.event_time < $as_of)
     ),
     counts as (
         select
