@@ -29,6 +29,7 @@ COMMANDS = (
     "segment",
     "draft",
     "recommend",
+    "answer",
 )
 
 
