@@ -15,20 +15,8 @@ YES_NO_STARTS = frozenset(
     "is are was were am do does did can could will would should has have had may might must "
     "isn't aren't doesn't don't can't won't".split()
 )
-YES_STARTS = (
-    "yes",
-    "yeah",
-    "yep",
-    "yup",
-    "absolutely",
-    "definitely",
-    "sure",
-    "of course",
-    "correct",
-    "it does",
-    "it is",
-)
-NO_STARTS = ("no", "nope", "not ", "unfortunately", "it does not", "it doesn't", "it is not", "it isn't", "negative")
+YES_START = re.compile(r"^(yes|yeah|yep|yup|absolutely|definitely|sure|of course|correct)\b")
+NO_START = re.compile(r"^(no|nope|not|unfortunately|negative)\b")
 HEDGES = (
     "not sure",
     "i'm not sure",
@@ -68,11 +56,11 @@ def stance(evidence: str) -> str:
     text states what the product is or has).
     """
     text = evidence.lower().strip().lstrip("\"'(-* ")
-    if text.startswith(YES_STARTS):
+    if YES_START.match(text):
         return "yes"
     if any(h in text[:80] for h in HEDGES):
         return "unsure"
-    if text.startswith(NO_STARTS) or text == "no":
+    if NO_START.match(text):
         return "no"
     first_sentence = re.split(r"[.!?;]\s", text, maxsplit=1)[0]
     return "no" if NEGATIONS.search(first_sentence) else "yes"
