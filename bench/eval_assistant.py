@@ -80,14 +80,15 @@ class Encoded:
 
     def __init__(self, embedder: TextEmbedder, texts: list[str], cache: Path | None = None) -> None:
         distinct = sorted(set(texts))
+        key = hashlib.sha256("\x1f".join(distinct).encode()).hexdigest()
         if cache is not None and cache.exists():
             stored = np.load(cache, allow_pickle=False)
-            if stored["texts"].tolist() == distinct:
+            if str(stored["key"]) == key:
                 self.index = dict(zip(distinct, stored["vectors"], strict=True))
                 return
         vectors = embedder.encode(distinct)
         if cache is not None:
-            np.savez(cache, texts=np.asarray(distinct), vectors=vectors)
+            np.savez(cache, key=np.asarray(key), vectors=vectors)
         self.index = {t: vectors[i] for i, t in enumerate(distinct)}
 
     def __call__(self, texts: list[str]) -> np.ndarray:
