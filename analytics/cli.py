@@ -34,6 +34,7 @@ COMMANDS = (
     "draft",
     "recommend",
     "opportunities",
+    "answer",
 )
 
 

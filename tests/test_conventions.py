@@ -52,6 +52,7 @@ PARAM_EXAMPLES: dict[str, object] = {
     "traffic_sources": None,
     "devices": None,
     "file_sha256": "0" * 64,
+    "product_id": "p1",  # the assistant's product knowledge
     # conversion analytics (trends, funnels, cohorts, RFM)
     "prev_start": datetime(2025, 12, 1),
     "bucket_days": 7,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analytics.ingest import amazon_reviews, generic_csv, olist, online_retail, rees46, taobao
+from analytics.ingest import amazon_reviews, generic_csv, olist, online_retail, product_qa, rees46, taobao
 from analytics.ingest.formats import Format
 
 FORMATS: dict[str, Format] = {
@@ -13,6 +13,7 @@ FORMATS: dict[str, Format] = {
         olist.FORMAT,
         online_retail.FORMAT,
         amazon_reviews.FORMAT,
+        product_qa.FORMAT,
         generic_csv.FORMAT,
     )
 }

@@ -38,6 +38,8 @@ STAGE_TABLES = {
     "reviews": True,
     "orders": True,
     "review_orders": False,
+    "product_documents": True,
+    "product_qa": True,
 }
 JSON_BATCH_ROWS = 20_000
 MAX_REJECTS = 1_000

@@ -23,7 +23,10 @@ APPENDS = (
     ("orders", "write_orders"),
     ("reviews", "write_reviews"),
     ("review_orders", "write_review_orders"),
+    ("product_documents", "write_product_documents"),
+    ("product_qa", "write_product_qa"),
 )
+WITH_IMPORT_ID = ("events", "orders", "reviews", "product_documents", "product_qa")
 FILLS = (("products", "fill_products"), ("users", "fill_users"))
 
 
@@ -31,7 +34,7 @@ def write(con: duckdb.DuckDBPyConnection, import_id: int) -> tuple[dict[str, int
     """Append the staged tables; returns (rows appended per table, known rows updated per table)."""
     appended = {}
     for table, name in APPENDS:
-        params = {"import_id": import_id} if table in ("events", "orders", "reviews") else {}
+        params = {"import_id": import_id} if table in WITH_IMPORT_ID else {}
         appended[table] = _count(con.execute(queries.sql(name), params))
     updated = {table: _count(con.execute(queries.sql(name))) for table, name in FILLS}
     return appended, updated

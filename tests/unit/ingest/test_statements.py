@@ -41,6 +41,7 @@ def used(tmp_path_factory):
             (GOOD / "online_retail_small.csv", None, None),
             (GOOD / "online_retail_invoices_small.csv", None, None),
             (GOOD / "amazon_small.jsonl", None, None),
+            (GOOD / "product_qa_small.csv", None, None),
             (GOOD / "olist_small", None, None),
             (GOOD / "reviews_small.csv", "csv", GOOD / "reviews_small.toml"),
             (folder / "events.csv", "csv", folder / "events.toml"),
