@@ -28,6 +28,10 @@ COMMANDS = (
     "segment",
     "draft",
     "recommend",
+    "plan",
+    "campaigns",
+    "results",
+    "send_list",
 )
 
 

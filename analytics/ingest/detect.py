@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analytics.ingest import amazon_reviews, olist, taobao
+from analytics.ingest import amazon_reviews, olist, sends, taobao
 from analytics.ingest.source import SourceFile
 from analytics.ingest.staging import csv_header
 from analytics.ingest.validate import fail
 
-FORMAT_NAMES = "rees46, taobao, olist, online_retail, amazon_reviews, csv"
+FORMAT_NAMES = "rees46, taobao, olist, online_retail, amazon_reviews, sends, csv"
 
 
 def detect_folder(folder: Path) -> str:
@@ -50,6 +50,8 @@ def _detect_csv(source: SourceFile) -> str:
         return "taobao"
     if ({"InvoiceNo", "Invoice"} & header and "StockCode" in header) or {"InvoiceNo", "TotalPrice"} <= header:
         return "online_retail"
+    if sends.looks_like(header):
+        return "sends"
     stem = source.name.removesuffix(".gz").removesuffix(".csv")
     if stem in olist.FILES.values():
         raise fail(

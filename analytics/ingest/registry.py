@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analytics.ingest import amazon_reviews, generic_csv, olist, online_retail, rees46, taobao
+from analytics.ingest import amazon_reviews, generic_csv, olist, online_retail, rees46, sends, taobao
 from analytics.ingest.formats import Format
 
 FORMATS: dict[str, Format] = {
@@ -14,5 +14,6 @@ FORMATS: dict[str, Format] = {
         online_retail.FORMAT,
         amazon_reviews.FORMAT,
         generic_csv.FORMAT,
+        sends.FORMAT,
     )
 }

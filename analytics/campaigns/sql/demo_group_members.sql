@@ -1,0 +1,6 @@
+-- The users of hidden demo customer type $demo_type with their marketing consent: the group a
+-- demo campaign targets (analytics/demo/campaigns.py). Real shops have no demo_type.
+with
+    users as (select user_id, marketing_consent, demo_type from users),
+    final as (select user_id, marketing_consent from users where demo_type = $demo_type)
+select * from final order by user_id
