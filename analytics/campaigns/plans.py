@@ -201,7 +201,7 @@ def draw(con: duckdb.DuckDBPyConnection, request: PlanRequest, seed: int) -> dic
     """Read the source's users and draw the arms: ``source, source_name, assignments, excluded``."""
     check_request(request)
     source, name, members = source_members(con, request.source)
-    declined = members["marketing_consent"].eq(False).astype(bool)  # unknown consent (null) stays in
+    declined = members["marketing_consent"].eq(False).fillna(False).astype(bool)  # unknown (null) stays in
     eligible = members.loc[~declined, "user_id"].drop_duplicates()
     if eligible.empty:
         raise PlanError(f"{name} has no user who may receive marketing ({int(declined.sum()):,} declined consent)")

@@ -32,10 +32,8 @@ with
                     when 'unknown_user' then user_id
                     when 'not_in_plan' then user_id || ' (campaign ' || campaign_id || ')'
                     when 'unknown_variant' then variant
-                    when 'before_plan' then cast(sent_at as varchar) || ', before campaign ' || campaign_id
-                        || ' was planned at ' || cast(planned_at as varchar)
-                    else user_id || ' (campaign ' || campaign_id || ', already sent ' || stored_variant || ' at '
-                        || cast(stored_sent_at as varchar) || ')'
+                    when 'before_plan' then cast(sent_at as varchar) || ' < planned ' || cast(planned_at as varchar)
+                    else user_id || ' (already sent ' || stored_variant || ' at ' || cast(stored_sent_at as varchar) || ')'
                 end,
                 source_row
             ) as found
