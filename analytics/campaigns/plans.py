@@ -54,6 +54,7 @@ class Source:
     id: int | None = None  # segment id or audience id
     run_id: int | None = None  # segmentation run (default: the latest complete one)
     demo_type: str | None = None  # demo group: a users.demo_type value
+    as_of: datetime | None = None  # demo group: only users who had visited before this moment
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def source_members(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[Sour
                 raise PlanError(f"--audience {source.id}: there is no saved audience with this id")
             raise PlanError(f"--audience {source.id} ('{name['name']}') has no users")
         return source, str(members["audience_name"].iloc[0]), members[["user_id", "marketing_consent"]]
-    members = queries.frame(con, "demo_group_members", {"demo_type": source.demo_type})
+    members = queries.frame(con, "demo_group_members", {"demo_type": source.demo_type, "as_of": source.as_of})
     return source, f"demo group: {source.demo_type}", members
 
 

@@ -125,7 +125,7 @@ def _request(campaign: DemoCampaign) -> plans.PlanRequest:
     return plans.PlanRequest(
         name=campaign.name,
         channel=campaign.channel,
-        source=plans.Source("demo", demo_type=campaign.demo_type),
+        source=plans.Source("demo", demo_type=campaign.demo_type, as_of=campaign.planned_at),
         variants=tuple(plans.Variant(label, None, text) for label, text in zip(labels, campaign.variants, strict=True)),
         start=campaign.start,
         end=campaign.start + timedelta(days=campaign.days - 1),

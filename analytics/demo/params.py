@@ -43,9 +43,10 @@ DEFAULT_COUNTRIES: tuple[Country, ...] = (
 class DemoCampaign:
     """A past campaign of the demo shop with a known answer (docs/DEMO_DATA.md, "Past campaigns").
 
-    Its group is every user of one hidden type; consenting users are split into the variants and a
-    holdout by the product's own plan code. ``extra_order_prob`` is the planted effect: the chance
-    that a user who was sent the campaign places one extra order in the window (0: no effect).
+    Its group is every user of one hidden type who visited before it was planned; consenting users
+    are split into the variants and a holdout by the product's own plan code. ``extra_order_prob``
+    is the planted effect: the chance that a user who was sent the campaign places one extra order
+    in the window (0: no effect).
     """
 
     name: str

@@ -7,8 +7,8 @@ import pytest
 from analytics.core import jobs, warehouse
 from models.settings import Settings
 
-# 100k events: about 2,000 users, so both demo campaigns are planted (every arm >= 50 users).
-SHOP_EVENTS = 100_000
+# 150k events: about 3,000 users, so both demo campaigns are planted (every arm >= 50 users).
+SHOP_EVENTS = 150_000
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ CAMPAIGN_TABLES = (
     "campaign_sends",
     "demo_campaign_effects",
 )
-CHUNKED = DemoParams(users_per_chunk=800)  # 100k events: 3 chunks, the campaigns in the third
+CHUNKED = DemoParams(users_per_chunk=1_200)  # 150k events: 3 chunks, the campaigns in the third
 
 
 def _digests(con) -> dict:
@@ -34,14 +34,14 @@ def test_a_small_shop_gets_no_campaigns_it_could_not_measure():
 
 
 def test_a_crash_in_the_campaigns_batch_resumes_to_the_same_shop():
-    whole, summary = build_memory(100_000, seed=5, params=CHUNKED)
+    whole, summary = build_memory(150_000, seed=5, params=CHUNKED)
     assert summary["chunks"] == 3 and summary["campaigns"] == 2
     con = warehouse.connect_memory()
     crashing = FakeContext(con, crash_in_batch=3)
     with pytest.raises(CrashInBatch):
-        build_demo(crashing, events=100_000, seed=5, replace=False, params=CHUNKED)
+        build_demo(crashing, events=150_000, seed=5, replace=False, params=CHUNKED)
     assert con.execute("select count(*) from campaign_plans").fetchone() == (0,)  # rolled back with the chunk
-    resumed = build_demo(FakeContext(con, resume_state=crashing.checkpoints[-1]), events=100_000, seed=5,
+    resumed = build_demo(FakeContext(con, resume_state=crashing.checkpoints[-1]), events=150_000, seed=5,
                          replace=False, params=CHUNKED)  # fmt: skip
     assert resumed["resumed_chunks"] == 2 and resumed["events"] == summary["events"]
     assert _digests(con) == _digests(whole)
@@ -49,7 +49,7 @@ def test_a_crash_in_the_campaigns_batch_resumes_to_the_same_shop():
 
 @pytest.fixture(scope="module")
 def shop():
-    con, summary = build_memory(100_000, seed=7)
+    con, summary = build_memory(150_000, seed=7)
     yield con, summary
     con.close()
 
@@ -84,7 +84,7 @@ def test_the_truth_is_stored_for_every_metric_and_zero_without_an_effect(shop):
 
 def test_campaigns_only_add_visits_of_sent_users_to_the_base_shop(shop):
     con, _ = shop
-    base, base_summary = build_memory(100_000, seed=7, params=DemoParams(campaigns=()))
+    base, base_summary = build_memory(150_000, seed=7, params=DemoParams(campaigns=()))
     last_base_session = f"s{base_summary['sessions']:09d}"
     kept = "select count(*), sum(hash(e)) from events e where session_id is null or session_id <= $last"
     assert (

@@ -15,7 +15,7 @@ from tests.unit.demo_support import build_memory
 
 def test_every_statement_file_runs(monkeypatch, tmp_path):
     used = statements.record(monkeypatch)
-    shop, summary = build_memory(100_000, seed=3)  # plants the demo campaigns
+    shop, summary = build_memory(150_000, seed=3)  # plants the demo campaigns
     assert summary["campaigns"] == 2
     shop.close()
     con = support.tiny_shop()
