@@ -92,8 +92,8 @@ def _plant(
     counters: writer.Counters,
     import_id: int,
 ) -> Planted | None:
-    request = _request(campaign)
-    if campaign.planned_at < params.window_start or _window_end(campaign) > params.window_end:
+    request = plan_request(campaign)
+    if campaign.planned_at < params.window_start or window_end(campaign) > params.window_end:
         return None  # a campaign outside the shop's window has no behaviour to plant into
     plan_seed = int(rng.integers(2**31))
     drawn = plans.draw(con, request, plan_seed)
@@ -107,7 +107,7 @@ def _plant(
         {
             "campaign_id": campaign_id,
             "start": datetime.combine(campaign.start, time.min),
-            "end": _window_end(campaign),
+            "end": window_end(campaign),
         },
     )
     outcome = _potential_outcomes(users, campaign, rng, catalog, timeline, params)
@@ -120,7 +120,8 @@ def _plant(
     return Planted(campaign_id, events=2 * extra, sessions=extra, orders=extra)
 
 
-def _request(campaign: DemoCampaign) -> plans.PlanRequest:
+def plan_request(campaign: DemoCampaign) -> plans.PlanRequest:
+    """The plan a demo campaign is drawn from (also what the campaign benchmark redraws)."""
     labels = plans.labels(len(campaign.variants))
     return plans.PlanRequest(
         name=campaign.name,
@@ -133,7 +134,7 @@ def _request(campaign: DemoCampaign) -> plans.PlanRequest:
     )
 
 
-def _window_end(campaign: DemoCampaign) -> datetime:
+def window_end(campaign: DemoCampaign) -> datetime:
     """The end of the outcome window (exclusive)."""
     return datetime.combine(campaign.start + timedelta(days=campaign.days), time.min)
 
@@ -157,7 +158,7 @@ def _potential_outcomes(
     extra = rng.random(n) < campaign.extra_order_prob
     # Most campaign orders come soon after the send: squaring a uniform draw weights the early days.
     first_us = sent_us + 1800 * _US
-    last_us = _epoch_us(_window_end(campaign)) - 3600 * _US
+    last_us = _epoch_us(window_end(campaign)) - 3600 * _US
     view_us = first_us + (rng.random(n) ** 2 * (last_us - first_us)).astype(np.int64)
     purchase_us = view_us + (rng.uniform(60, 300, n) * _US).astype(np.int64)
     product = _products(users, rng, catalog)
