@@ -12,6 +12,11 @@ are shown). Every interval is for treatment minus control.
 - ``cuped``: outcomes adjusted with a pre-period covariate, theta = cov(y, x) / var(x) pooled
   over both arms (Deng et al. 2013). The adjustment keeps the difference unbiased under random
   assignment and removes the share of variance the covariate explains.
+- ``cuped_proportion_difference``: CUPED for conversion rates with Agresti-Caffo's correction
+  (one converting and one non-converting pseudo-user per arm) before the Wald interval. A plain
+  Wald interval on a small holdout's rate is too narrow when that arm sees few conversions: on
+  the demo's campaigns it called 6.3% of no-effect campaigns significant; with the correction
+  4.7%, at 95.7% coverage of the planted effect (bench/RESULTS.md, "Campaign results").
 """
 
 from __future__ import annotations
@@ -75,9 +80,10 @@ def newcombe_difference(x1: int, n1: int, x2: int, n2: int, level: float = LEVEL
     return Interval(d, low, high, "newcombe hybrid score", level)
 
 
-def wald_difference(y1: np.ndarray, y0: np.ndarray, level: float = LEVEL) -> Interval:
-    """Difference of means with the unpooled standard error and a normal quantile."""
-    d, se, _ = _difference(y1, y0)
+def wald_difference(y1: np.ndarray, y0: np.ndarray, level: float = LEVEL, ddof: int = 1) -> Interval:
+    """Difference of means with the unpooled standard error (variances with ``n - ddof`` in the
+    denominator) and a normal quantile."""
+    d, se, _ = _difference(y1, y0, ddof)
     z = _z(level)
     return Interval(d, d - z * se, d + z * se, "wald (unpooled, normal)", level)
 
@@ -89,12 +95,12 @@ def welch_difference(y1: np.ndarray, y0: np.ndarray, level: float = LEVEL) -> In
     return Interval(d, d - t * se, d + t * se, "welch t", level)
 
 
-def _difference(y1: np.ndarray, y0: np.ndarray) -> tuple[float, float, float]:
+def _difference(y1: np.ndarray, y0: np.ndarray, ddof: int = 1) -> tuple[float, float, float]:
     """Mean difference, its unpooled standard error and Welch-Satterthwaite degrees of freedom."""
     y1, y0 = np.asarray(y1, dtype=float), np.asarray(y0, dtype=float)
     if len(y1) < 2 or len(y0) < 2:
         raise ValueError(f"each arm needs at least 2 users for an interval (got {len(y1)} and {len(y0)})")
-    v1, v0 = y1.var(ddof=1) / len(y1), y0.var(ddof=1) / len(y0)
+    v1, v0 = y1.var(ddof=ddof) / len(y1), y0.var(ddof=ddof) / len(y0)
     se = math.sqrt(v1 + v0)
     denominator = (v1 * v1 / (len(y1) - 1)) + (v0 * v0 / (len(y0) - 1))
     df = (v1 + v0) ** 2 / denominator if denominator > 0 else 0.0
@@ -128,6 +134,43 @@ def cuped(y: np.ndarray, x: np.ndarray) -> Cuped:
     var_y = y.var(ddof=1)
     correlation = float(np.corrcoef(y, x)[0, 1]) if var_y > 0 else 0.0
     return Cuped(y - theta * (x - x.mean()), theta, correlation, True)
+
+
+@dataclass(frozen=True)
+class AdjustedDifference:
+    """A CUPED-adjusted difference, the same method's interval without adjustment, and the fit."""
+
+    adjusted: Interval
+    unadjusted: Interval
+    fit: Cuped
+
+
+def cuped_proportion_difference(
+    y1: np.ndarray, x1: np.ndarray, y0: np.ndarray, x0: np.ndarray, level: float = LEVEL
+) -> AdjustedDifference:
+    """Conversion lift (0/1 outcomes ``y``, pre-period covariate ``x``) adjusted by CUPED.
+
+    Each arm gets two pseudo-users, one converting and one not, at the pooled covariate mean
+    (Agresti and Caffo 2000); theta is pooled over both augmented arms and the Wald interval is
+    taken on the adjusted outcomes with ``n`` in the variances' denominator. Without covariate
+    variation this is exactly the Agresti-Caffo interval. The estimate is the adjusted difference
+    of the real users; intervals are clipped to [-1, 1].
+    """
+    y1, x1, y0, x0 = (np.asarray(a, dtype=float) for a in (y1, x1, y0, x0))
+    centre = float(np.mean(np.r_[x1, x0]))
+    ya1, ya0 = np.r_[y1, 1.0, 0.0], np.r_[y0, 1.0, 0.0]
+    xa1, xa0 = np.r_[x1, centre, centre], np.r_[x0, centre, centre]
+    fit = cuped(np.r_[ya1, ya0], np.r_[xa1, xa0])
+    adjusted = wald_difference(fit.adjusted[: len(ya1)], fit.adjusted[len(ya1) :], level, ddof=0)
+    plain = wald_difference(ya1, ya0, level, ddof=0)
+    raw = float(y1.mean() - y0.mean())
+    estimate = raw - fit.theta * float(x1.mean() - x0.mean())
+    method = "wald on CUPED-adjusted outcomes, agresti-caffo pseudo-users"
+    return AdjustedDifference(
+        Interval(estimate, max(-1.0, adjusted.low), min(1.0, adjusted.high), method, level),
+        Interval(raw, max(-1.0, plain.low), min(1.0, plain.high), "agresti-caffo", level),
+        fit,
+    )
 
 
 def variance_reduction(adjusted: Interval, unadjusted: Interval) -> float:

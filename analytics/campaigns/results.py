@@ -119,15 +119,16 @@ def compute(
 
 def conversion_lift(users: pd.DataFrame, treated: np.ndarray, control: np.ndarray) -> dict[str, Any]:
     """Conversion lift of ``treated`` over ``control`` users: CUPED on orders in the pre-period
-    when it varies (Wald interval on adjusted outcomes), else Newcombe's interval on raw rates."""
+    when it varies (lift.cuped_proportion_difference), else Newcombe's interval on raw rates."""
     y = users["converted"].to_numpy(dtype=float)
     x = users["count_orders_pre"].to_numpy(dtype=float)
     if treated.sum() < 2 or control.sum() < 2:
         return {"metric": "conversion", "estimate": None, "low": None, "high": None, "adjustment": "none",
                 "method": None, "unadjusted": None, "cuped": {"used": False}}  # fmt: skip
     raw = lift.newcombe_difference(int(y[treated].sum()), int(treated.sum()), int(y[control].sum()), int(control.sum()))
-    adjusted = _cuped_interval(y, x, treated, control, lift.wald_difference)
-    headline = adjusted["interval"] if adjusted["used"] else raw
+    fitted = lift.cuped_proportion_difference(y[treated], x[treated], y[control], x[control])
+    used = fitted.fit.usable
+    headline = fitted.adjusted if used else raw
     return {
         "metric": "conversion",
         "estimate": headline.estimate,
@@ -135,10 +136,17 @@ def conversion_lift(users: pd.DataFrame, treated: np.ndarray, control: np.ndarra
         "high": headline.high,
         "level": headline.level,
         "method": headline.method,
-        "adjustment": "cuped" if adjusted["used"] else "none",
+        "adjustment": "cuped" if used else "none",
         "unadjusted": raw.as_dict(),
-        "cuped": {k: v for k, v in adjusted.items() if k != "interval"}
-        | {"covariate": "orders in the pre-period (count per user)"},
+        "cuped": {
+            "used": used,
+            "covariate": "orders in the pre-period (count per user)",
+            "theta": fitted.fit.theta,
+            "correlation": fitted.fit.correlation,
+            "variance_reduction": lift.variance_reduction(fitted.adjusted, fitted.unadjusted) if used else 0.0,
+            "unadjusted_width": fitted.unadjusted.width,
+            "adjusted_width": fitted.adjusted.width,
+        },
     }
 
 
@@ -149,7 +157,7 @@ def mean_lift(values: pd.DataFrame, treated: np.ndarray, control: np.ndarray) ->
     if treated.sum() < 2 or control.sum() < 2:
         return {"estimate": None, "low": None, "high": None, "adjustment": "none", "cuped": {"used": False}}
     raw = lift.welch_difference(y[treated], y[control])
-    adjusted = _cuped_interval(y, x, treated, control, lift.welch_difference)
+    adjusted = _cuped_welch(y, x, treated, control)
     headline = adjusted["interval"] if adjusted["used"] else raw
     return {
         "metric": "revenue_per_user",
@@ -165,17 +173,17 @@ def mean_lift(values: pd.DataFrame, treated: np.ndarray, control: np.ndarray) ->
     }
 
 
-def _cuped_interval(y: np.ndarray, x: np.ndarray, treated: np.ndarray, control: np.ndarray, method) -> dict[str, Any]:
-    """CUPED with theta pooled over the two compared arms, and the variance it removed (against
-    the same interval method on unadjusted outcomes)."""
+def _cuped_welch(y: np.ndarray, x: np.ndarray, treated: np.ndarray, control: np.ndarray) -> dict[str, Any]:
+    """CUPED with theta pooled over the two compared arms, Welch's interval, and the variance it
+    removed (against Welch's interval on unadjusted outcomes)."""
     both = treated | control
     adjusted = lift.cuped(y[both], x[both])
     if not adjusted.usable:
         return {"used": False, "theta": 0.0, "correlation": 0.0, "variance_reduction": 0.0, "interval": None}
     values = np.full(len(y), np.nan)
     values[both] = adjusted.adjusted
-    interval = method(values[treated], values[control])
-    plain = method(y[treated], y[control])
+    interval = lift.welch_difference(values[treated], values[control])
+    plain = lift.welch_difference(y[treated], y[control])
     return {
         "used": True,
         "theta": adjusted.theta,

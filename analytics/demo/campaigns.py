@@ -11,9 +11,13 @@ or without it. For each ``DemoCampaign`` whose arms are big enough:
    e-mail, a view and a purchase of the product they last viewed, at the storefront's price);
 3. only users drawn to a variant are sent the campaign (on the start day) and get their extra
    order; a few unsubscribe;
-4. ``demo_campaign_effects`` stores the sample average effect over the plan's users, exactly:
-   conversion (share who convert only because of it), orders per user and net revenue per user in
-   each currency. A difference in means between randomised arms estimates exactly this.
+4. ``demo_campaign_effects`` stores the planted effect over the plan's users: for each user the
+   expected difference between being sent and being held out, given what they did without the
+   campaign, averaged. Conversion: extra_order_prob x the share who would not have bought anyway;
+   orders per user: extra_order_prob; net revenue per user in each currency: extra_order_prob x
+   the mean price of the products they would buy (0 for users of the other currency). A
+   difference in means between randomised arms estimates this without bias; its interval
+   accounts for the luck of both draws (who is held out, whose extra order happens).
 """
 
 from __future__ import annotations
@@ -115,7 +119,8 @@ def _plant(
     events = _extra_events(users, outcome, counters)
     writer.write_chunk(con, {"events": events}, import_id)
     plans.insert_rows(con, "insert_campaign_sends", "campaign_send_rows", sends)
-    plans.insert_rows(con, "insert_demo_campaign_effects", "demo_effect_rows", _truth(campaign_id, users, outcome))
+    truth = _truth(campaign, campaign_id, users, outcome)
+    plans.insert_rows(con, "insert_demo_campaign_effects", "demo_effect_rows", truth)
     extra = int((outcome["extra"] & outcome["treated"]).sum())
     return Planted(campaign_id, events=2 * extra, sessions=extra, orders=extra)
 
@@ -245,17 +250,18 @@ def _epoch_us(naive_utc: datetime) -> int:
     return int((naive_utc - datetime(1970, 1, 1)).total_seconds()) * _US
 
 
-def _truth(campaign_id: int, users: pd.DataFrame, outcome: pd.DataFrame) -> pd.DataFrame:
-    """The sample average effect over all the plan's users (sent or held out) of being sent."""
+def _truth(campaign: DemoCampaign, campaign_id: int, users: pd.DataFrame, outcome: pd.DataFrame) -> pd.DataFrame:
+    """The planted effect on the plan's users: for each, the expected difference between being sent
+    and being held out, given their behaviour without the campaign; averaged over all of them."""
+    chance = campaign.extra_order_prob
     converted = users["is_converted_without_campaign"].to_numpy()
-    extra = outcome["extra"].to_numpy()
     rows: list[dict[str, Any]] = [
-        {"campaign": campaign_id, "metric": "conversion", "true_lift": float(np.mean(extra & ~converted))},
-        {"campaign": campaign_id, "metric": "orders_per_user", "true_lift": float(np.mean(extra))},
+        {"campaign": campaign_id, "metric": "conversion", "true_lift": chance * float(np.mean(~converted))},
+        {"campaign": campaign_id, "metric": "orders_per_user", "true_lift": chance},
     ]
     for currency in CURRENCIES:
-        value = np.where(extra & (outcome["currency"].to_numpy() == currency), outcome["price"].to_numpy(), 0.0)
+        price = np.where(outcome["currency"].to_numpy() == currency, outcome["price"].to_numpy(), 0.0)
         rows.append(
-            {"campaign": campaign_id, "metric": f"revenue_per_user_{currency}", "true_lift": float(value.mean())}
+            {"campaign": campaign_id, "metric": f"revenue_per_user_{currency}", "true_lift": chance * price.mean()}
         )
     return pd.DataFrame(rows)

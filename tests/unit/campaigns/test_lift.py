@@ -51,6 +51,37 @@ def test_welch_interval_by_hand():
     assert interval.method == "welch t"
 
 
+def test_agresti_caffo_interval_by_hand():
+    # Without covariate variation the CUPED conversion interval is Agresti and Caffo's (2000): one
+    # success and one failure added to each arm, then Wald with n in the denominator. 56/70 vs
+    # 48/80: p1 = 57/72, p2 = 49/82, se = sqrt(p1 (1 - p1) / 72 + p2 (1 - p2) / 82) = 0.0722731.
+    y1, y0 = np.r_[np.ones(56), np.zeros(14)], np.r_[np.ones(48), np.zeros(32)]
+    fitted = lift.cuped_proportion_difference(y1, np.zeros(70), y0, np.zeros(80))
+    p1, p2 = 57 / 72, 49 / 82
+    se = math.sqrt(p1 * (1 - p1) / 72 + p2 * (1 - p2) / 82)
+    assert se == pytest.approx(0.0722731, abs=1e-7)
+    assert not fitted.fit.usable
+    assert fitted.unadjusted.estimate == pytest.approx(0.2)  # the real users' difference
+    assert fitted.unadjusted.low == pytest.approx(p1 - p2 - 1.959964 * se, abs=1e-6)  # 0.05245
+    assert fitted.unadjusted.high == pytest.approx(p1 - p2 + 1.959964 * se, abs=1e-6)  # 0.33576
+    assert fitted.adjusted.low == pytest.approx(fitted.unadjusted.low)
+
+
+def test_cuped_conversion_interval_uses_the_covariate():
+    # Users who bought before buy again: the covariate explains part of the outcome, so the
+    # adjusted interval is narrower, and a covariate imbalance between arms is corrected.
+    x1 = np.r_[np.ones(30), np.zeros(70)]
+    y1 = np.r_[np.ones(20), np.zeros(10), np.ones(10), np.zeros(60)]  # 2/3 of buyers before, 1/7 of others
+    x0 = np.r_[np.ones(10), np.zeros(90)]
+    y0 = np.r_[np.ones(6), np.zeros(4), np.ones(12), np.zeros(78)]
+    fitted = lift.cuped_proportion_difference(y1, x1, y0, x0)
+    assert fitted.fit.usable and fitted.fit.theta > 0
+    assert fitted.adjusted.width < fitted.unadjusted.width
+    # raw 0.30 - 0.18 = 0.12, of which theta x (0.3 - 0.1) came from the arms' different histories
+    assert fitted.adjusted.estimate == pytest.approx(0.12 - fitted.fit.theta * 0.2)
+    assert fitted.adjusted.low < fitted.adjusted.estimate < fitted.adjusted.high
+
+
 def test_cuped_theta_and_adjusted_values_by_hand():
     # y = 2x + e with e alternating +1/-1: cov(e, x) = -4/7 and var(x) = 6, so
     # theta = 2 + (-4/7) / 6 = 40/21; the adjustment keeps the mean and removes x's part.
