@@ -41,6 +41,9 @@ class Format:
     files: Callable[[Path], list[Path]] | None = None
     precheck: Callable[[Sequence[SourceFile], Any], None] | None = None  # cheap checks run before anything else
     write: WriteFn | None = None
+    # (table, temporary table) pairs a format stages besides the canonical stage_* tables, so the
+    # preview counts and shows them (names are the format's literals)
+    staged: tuple[tuple[str, str], ...] = ()
 
     @property
     def folder(self) -> bool:

@@ -195,9 +195,12 @@ def preview_file(
         resolved = _as_mapping(mapping)
         fmt, sources, detected = _open(staging, Path(path), format, resolved)
         _stage(staging, fmt, sources, resolved)
-        counts = {t: staging.count(f"stage_{t}") for t in STAGE_TABLES}
+        staged = {t: f"stage_{t}" for t in STAGE_TABLES} | dict(fmt.staged)
+        counts = {t: staging.count(name) for t, name in staged.items()}
         samples = {
-            t: con.execute(f"select * from stage_{t} limit $n", {"n": sample_rows}).df() for t, n in counts.items() if n
+            t: con.execute(f"select * from {staged[t]} limit $n", {"n": sample_rows}).df()
+            for t, n in counts.items()
+            if n
         }
         notes = {**_notes(staging, fmt, detected), **_duplicate_events(con)}
         return Preview(

@@ -141,4 +141,5 @@ FORMAT = Format(
     stage,
     columns,
     write=write,
+    staged=(("campaign_sends", "ingest_sends"),),
 )

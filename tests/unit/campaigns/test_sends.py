@@ -146,5 +146,7 @@ def test_the_preview_checks_the_file_and_says_what_it_holds(shop, tmp_path):
     good = support.send_log(tmp_path / "good.csv", [(user, "Autumn test", "A", SENT)])
     preview = preview_file(good)
     assert preview.ok and preview.format == "sends" and preview.notes["sends_in_file"] == 1
+    assert preview.counts["campaign_sends"] == 1 and preview.counts["events"] == 0
+    assert list(preview.samples["campaign_sends"]["user_id"]) == [user]
     duplicated = support.send_log(tmp_path / "dup.csv", [(user, "Autumn test", "A", SENT)] * 2)
     assert "each user once per campaign" in preview_file(duplicated, "sends").error
