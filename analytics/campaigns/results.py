@@ -199,9 +199,10 @@ def _revenue_by_currency(users: pd.DataFrame, revenue: pd.DataFrame) -> dict[str
     """Per currency (most revenue first): ``y`` (window) and ``x`` (pre-period) revenue per user,
     aligned with ``users`` (0 for users without revenue in that currency)."""
     out = {}
+    by_currency = dict(tuple(revenue.groupby("currency")))
     totals = revenue.groupby("currency")["revenue"].sum().sort_values(ascending=False)
     for currency in totals.index:
-        rows = revenue[revenue["currency"] == currency].set_index("user_id")
+        rows = by_currency[currency].set_index("user_id")
         out[str(currency)] = pd.DataFrame(
             {
                 "y": rows["revenue"].reindex(users["user_id"]).fillna(0.0).to_numpy(),
@@ -213,31 +214,36 @@ def _revenue_by_currency(users: pd.DataFrame, revenue: pd.DataFrame) -> dict[str
 
 def _arms(users: pd.DataFrame, per_currency: dict[str, pd.DataFrame], variants: pd.DataFrame) -> list[dict[str, Any]]:
     drafts = dict(zip(variants["variant"], variants["draft_id"], strict=True))
+    arm_of = users["arm"].to_numpy(dtype=object)
+    converted = users["converted"].to_numpy(dtype=bool)
+    orders = users["count_orders"].to_numpy(dtype=np.int64)
+    sent = users["sent_variant"].notna().to_numpy()
+    unsubscribed = users["is_unsubscribed"].fillna(False).to_numpy(dtype=bool)
+    revenue = {c: v["y"].to_numpy(dtype=float) for c, v in per_currency.items()}
     rows = []
     for arm in [*variants["variant"], HOLDOUT]:
-        mask = (users["arm"] == arm).to_numpy()
+        mask = arm_of == arm
         n = int(mask.sum())
-        sent = users.loc[mask, "sent_variant"].notna()
         rows.append(
             {
                 "arm": arm,
                 "draft_id": _plain(drafts.get(arm)),
                 "users": n,
-                "conversions": int(users.loc[mask, "converted"].sum()),
-                "rate": float(users.loc[mask, "converted"].mean()) if n else None,
-                "orders": int(users.loc[mask, "count_orders"].sum()),
-                "orders_per_user": float(users.loc[mask, "count_orders"].mean()) if n else None,
-                "revenue_per_user": {c: float(v.loc[mask, "y"].mean()) if n else None for c, v in per_currency.items()},
-                "sent": int(sent.sum()),
-                "unsubscribed": int(users.loc[mask, "is_unsubscribed"].fillna(False).sum()),
+                "conversions": int(converted[mask].sum()),
+                "rate": float(converted[mask].mean()) if n else None,
+                "orders": int(orders[mask].sum()),
+                "orders_per_user": float(orders[mask].mean()) if n else None,
+                "revenue_per_user": {c: float(v[mask].mean()) if n else None for c, v in revenue.items()},
+                "sent": int(sent[mask].sum()),
+                "unsubscribed": int(unsubscribed[mask].sum()),
             }
         )
     return rows
 
 
 def _variant_lift(users: pd.DataFrame, per_currency: dict[str, pd.DataFrame], label: str) -> dict[str, Any]:
-    chosen = (users["arm"] == label).to_numpy()
-    control = (users["arm"] == HOLDOUT).to_numpy()
+    arm_of = users["arm"].to_numpy(dtype=object)
+    chosen, control = arm_of == label, arm_of == HOLDOUT
     return {
         "variant": label,
         "lift": conversion_lift(users, chosen, control),
