@@ -35,6 +35,10 @@ COMMANDS = (
     "recommend",
     "opportunities",
     "answer",
+    "plan",
+    "campaigns",
+    "results",
+    "send_list",
 )
 
 

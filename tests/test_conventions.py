@@ -24,6 +24,7 @@ JOB_DIRS = {"ingest", "demo"}
 # Each SQL folder holding such statements, and the test file that checks that its job runs every
 # one of them (with tests/unit/statements.py).
 STATEMENT_CHECKS = {
+    "campaigns": "tests/unit/campaigns/test_statements.py",
     "conversion": "tests/unit/conversion/test_funnels.py",
     "demo": "tests/unit/test_demo_job.py",
     "ingest": "tests/unit/ingest/test_statements.py",
@@ -97,6 +98,13 @@ PARAM_EXAMPLES: dict[str, object] = {
     "similarity": "cosine",
     "test_share": 0.2,
     "split_at": datetime(2026, 9, 1),
+    # campaign plans and results
+    "campaign_id": 1,
+    "name": "Bargain hunters: October deals",
+    "audience_id": 1,
+    "demo_type": "bargain_hunter",
+    "variant": "A",
+    "pre_start": datetime(2026, 7, 1),
 }
 
 

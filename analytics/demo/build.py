@@ -19,6 +19,7 @@ import numpy as np
 
 from analytics.core.jobs import JobContext
 from analytics.demo import writer
+from analytics.demo.campaigns import plant_campaigns
 from analytics.demo.catalog import Catalog, build_catalog
 from analytics.demo.chunk import generate_chunk
 from analytics.demo.params import DemoParams, Plan, plan_for
@@ -41,7 +42,7 @@ def build_demo(
     a warehouse that already holds events, users or products unless ``replace`` is true.
 
     Summary keys: events, users, products, reviews, searches, sessions, orders, seconds,
-    chunks, resumed_chunks, import_id.
+    chunks, resumed_chunks, import_id, campaigns (past campaigns planted, analytics.demo.campaigns).
     """
     params = params or DemoParams()
     started = time.monotonic()
@@ -66,6 +67,19 @@ def build_demo(
             if index == 0:
                 _first_batch(con, state["import_id"], replace, events, seed, fingerprint, catalog)
             writer.write_chunk(con, tables, state["import_id"])
+            if index == plan.chunks - 1:
+                # The past campaigns read the whole shop, so they join the last chunk's transaction;
+                # the checkpoint saved after it commits carries their rows in its counters.
+                after, planted = plant_campaigns(
+                    con,
+                    seed=seed,
+                    params=params,
+                    catalog=catalog,
+                    timeline=timeline,
+                    counters=after,
+                    import_id=state["import_id"],
+                )
+                state.update(counters=after.as_dict(), campaigns=planted)
             writer.update_import(con, state["import_id"], after.events, _notes(plan, index + 1, seed))
         counters = after
         ctx.progress(index + 1, plan.chunks, f"demo: {index + 1}/{plan.chunks} chunks, {after.events:,} events")
@@ -81,6 +95,7 @@ def build_demo(
         "chunks": plan.chunks,
         "resumed_chunks": resumed,
         "import_id": state["import_id"],
+        "campaigns": len(state.get("campaigns", [])),
     }
 
 

@@ -11,11 +11,11 @@ import hashlib
 import json
 import math
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from analytics.demo.customer_types import DEFAULT_TYPES, CustomerType
 
-GENERATOR_VERSION = 1  # bump when the same parameters start producing different data
+GENERATOR_VERSION = 2  # bump when the same parameters start producing different data (2: past campaigns)
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,53 @@ DEFAULT_COUNTRIES: tuple[Country, ...] = (
     Country("FR", 0.10, "EUR", 1),
     Country("NL", 0.05, "EUR", 1),
     Country("ES", 0.05, "EUR", 1),
+)
+
+
+@dataclass(frozen=True)
+class DemoCampaign:
+    """A past campaign of the demo shop with a known answer (docs/DEMO_DATA.md, "Past campaigns").
+
+    Its group is every user of one hidden type who visited before it was planned; consenting users
+    are split into the variants and a holdout by the product's own plan code. ``extra_order_prob``
+    is the planted effect: the chance that a user who was sent the campaign places one extra order
+    in the window (0: no effect).
+    """
+
+    name: str
+    demo_type: str
+    channel: str
+    planned_at: datetime  # the plan's created_at; sends follow on the start day
+    start: date
+    days: int  # outcome window: start .. start + days - 1
+    holdout_share: float
+    extra_order_prob: float
+    variants: tuple[str, ...]  # copy of variants A, B, ...
+
+
+DEFAULT_CAMPAIGNS: tuple[DemoCampaign, ...] = (
+    DemoCampaign(
+        name="Bargain hunters: October deals",
+        demo_type="bargain_hunter",
+        channel="email_subject",
+        planned_at=datetime(2026, 9, 30, 15, 0),
+        start=date(2026, 10, 1),
+        days=14,
+        holdout_share=0.2,
+        extra_order_prob=0.10,
+        variants=("Deals of the week: home and kitchen for less", "Your wishlist, now on offer"),
+    ),
+    DemoCampaign(
+        name="Fashion lovers: new season",
+        demo_type="fashion_lover",
+        channel="email_subject",
+        planned_at=datetime(2026, 10, 7, 15, 0),
+        start=date(2026, 10, 8),
+        days=14,
+        holdout_share=0.2,
+        extra_order_prob=0.0,
+        variants=("The new season has landed", "Fresh looks for autumn"),
+    ),
 )
 
 
@@ -95,6 +142,13 @@ class DemoParams:
     review_delay_days: tuple[float, float] = (3.0, 21.0)
     review_mismatch: float = 0.05  # rating that contradicts the text
     review_pii_rate: float = 0.005  # text with an email address or a phone number
+
+    # Past campaigns with planted effects, written after the last chunk. A campaign whose smallest
+    # arm would hold fewer users than campaign_min_arm_users is left out: on a tiny shop its
+    # interval would say nothing (and fall under the minimum group size).
+    campaigns: tuple[DemoCampaign, ...] = DEFAULT_CAMPAIGNS
+    campaign_min_arm_users: int = 50
+    campaign_unsubscribe_rate: float = 0.004  # of sent users
 
     @property
     def window_start(self) -> datetime:

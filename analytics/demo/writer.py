@@ -25,8 +25,21 @@ from analytics.demo.params import DemoParams
 from analytics.demo.reviews import Reviews
 from analytics.demo.searches import QueryPool, Searches
 
-# Deleted by --replace, children first. A fixed allow-list: these names enter SQL text.
-CANONICAL_TABLES = ("events", "reviews", "searches", "users", "products", "imports")
+# Deleted by --replace, children first. A fixed allow-list: these names enter SQL text. The
+# campaign tables go too: their plans and sends name users of the data being replaced.
+CANONICAL_TABLES = (
+    "demo_campaign_effects",
+    "campaign_sends",
+    "campaign_assignments",
+    "campaign_variants",
+    "campaign_plans",
+    "events",
+    "reviews",
+    "searches",
+    "users",
+    "products",
+    "imports",
+)
 # The statement that appends each generated table (named here so every SQL file has a reader).
 INSERTS = {
     "events": "insert_events",

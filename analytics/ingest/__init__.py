@@ -8,7 +8,8 @@ Public, stable functions (other modules and tests use them):
 - ``preview_file(path, format=None, mapping=None) -> Preview``: what an import would write,
   computed on a scratch in-memory warehouse (the dashboard's upload preview).
 - ``load_mapping(path) -> Mapping``: read a generic-CSV column mapping.
-- ``FORMATS``: the format names (rees46, taobao, olist, online_retail, amazon_reviews, product_qa, csv).
+- ``FORMATS``: the format names (rees46, taobao, olist, online_retail, amazon_reviews, product_qa, sends,
+  csv); sends, a campaign send log, writes campaign_sends (docs/EXPERIMENTS.md).
 - ``IngestError`` (``.problems``: file, line, column, expected, found) for bad input.
 """
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analytics.ingest import amazon_reviews, olist, product_qa, taobao
+from analytics.ingest import amazon_reviews, olist, product_qa, sends, taobao
 from analytics.ingest.source import SourceFile
 from analytics.ingest.staging import csv_header
 from analytics.ingest.validate import IngestError, fail, fields
 
-FORMAT_NAMES = "rees46, taobao, olist, online_retail, amazon_reviews, product_qa, csv"
+FORMAT_NAMES = "rees46, taobao, olist, online_retail, amazon_reviews, product_qa, sends, csv"
 
 
 def detect_folder(folder: Path) -> str:
@@ -70,6 +70,8 @@ def _detect_csv(source: SourceFile) -> str:
         return "online_retail"
     if product_qa.looks_like(header):
         return "product_qa"
+    if sends.looks_like(header):
+        return "sends"
     stem = source.name.removesuffix(".gz").removesuffix(".csv")
     if stem in olist.FILES.values():
         raise fail(

@@ -76,9 +76,10 @@ def describe(summary: dict[str, Any]) -> str:
     if summary.get("skipped"):
         return f"{summary['file']} was already imported (import {summary['previous_import_id']}); nothing changed"
     written = ", ".join(f"{n:,} {table}" for table, n in summary["written"].items() if n) or "nothing new"
+    warnings = "".join(f"\nwarning: {w}" for w in summary.get("notes", {}).get("warnings", []))
     return (
         f"imported {summary['file']} as {summary['format']} (import {summary['import_id']}): "
-        f"{summary['rows_read']:,} rows read; written {written} in {summary['seconds']:.1f}s"
+        f"{summary['rows_read']:,} rows read; written {written} in {summary['seconds']:.1f}s{warnings}"
     )
 
 
@@ -147,6 +148,10 @@ def import_file(
             import_id = int(queries.one(writer_con, "next_import_id")["import_id"])
             written, updated = writer.write(writer_con, import_id)
             notes |= _write_notes(staging, _distinct_events(staging, notes), written, updated)
+            if fmt.write is not None:
+                own_written, own_notes = fmt.write(staging, writer_con, import_id)
+                written |= own_written
+                notes |= own_notes
             writer.record(
                 writer_con,
                 import_id=import_id,
@@ -195,9 +200,12 @@ def preview_file(
         resolved = _as_mapping(mapping)
         fmt, sources, detected = _open(staging, Path(path), format, resolved)
         _stage(staging, fmt, sources, resolved)
-        counts = {t: staging.count(f"stage_{t}") for t in STAGE_TABLES}
+        staged = {t: f"stage_{t}" for t in STAGE_TABLES} | dict(fmt.staged)
+        counts = {t: staging.count(name) for t, name in staged.items()}
         samples = {
-            t: con.execute(f"select * from stage_{t} limit $n", {"n": sample_rows}).df() for t, n in counts.items() if n
+            t: con.execute(f"select * from {staged[t]} limit $n", {"n": sample_rows}).df()
+            for t, n in counts.items()
+            if n
         }
         notes = {**_notes(staging, fmt, detected), **_duplicate_events(con)}
         return Preview(

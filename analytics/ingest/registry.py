@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analytics.ingest import amazon_reviews, generic_csv, olist, online_retail, product_qa, rees46, taobao
+from analytics.ingest import amazon_reviews, generic_csv, olist, online_retail, product_qa, rees46, sends, taobao
 from analytics.ingest.formats import Format
 
 FORMATS: dict[str, Format] = {
@@ -15,5 +15,6 @@ FORMATS: dict[str, Format] = {
         amazon_reviews.FORMAT,
         product_qa.FORMAT,
         generic_csv.FORMAT,
+        sends.FORMAT,
     )
 }
