@@ -318,7 +318,7 @@ def launch_job(settings: Settings, kind: str, argv: list[str], params: dict[str,
     command = [sys.executable, "-m", "analytics", "--db", str(settings.db_path), *argv]
     command += ["--job-id", str(job_id), "--actor", actor]
     with open(log_dir / f"{job_id}.log", "wb") as log:
-        subprocess.Popen(  # noqa: S603 - argv list, no shell
+        process = subprocess.Popen(  # noqa: S603 - argv list, no shell
             command,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -326,6 +326,9 @@ def launch_job(settings: Settings, kind: str, argv: list[str], params: dict[str,
             start_new_session=True,
             cwd=PROJECT_DIR,
         )
+    # The row stays queued until the process takes the job; with its pid recorded now, a process
+    # that dies before that (a broken install, a bad argument) reads as crashed, not queued forever.
+    _update(settings, job_id, pid=process.pid)
     return job_id
 
 
@@ -427,9 +430,11 @@ def get_job(settings: Settings, job_id: int) -> dict[str, Any] | None:
 
 
 def mark_crashed_jobs(settings: Settings) -> int:
-    """Jobs left 'waiting' or 'running' by a process that no longer exists crashed."""
+    """Jobs left queued, waiting or running by a process that no longer exists crashed."""
     with appstate.connect(settings) as con:
-        rows = con.execute("select job_id, pid from job_runs where status in ('waiting', 'running')").fetchall()
+        rows = con.execute(
+            "select job_id, pid from job_runs where status in ('queued', 'waiting', 'running')"
+        ).fetchall()
         dead = [r["job_id"] for r in rows if r["pid"] and not _alive(r["pid"])]
         for job_id in dead:
             con.execute(

@@ -22,6 +22,7 @@ def launched(monkeypatch) -> list[list[str]]:
 
     def record(command, **kwargs):
         commands.append(command)
+        return SimpleNamespace(pid=None)  # not started: the test runs the command itself
 
     fake = SimpleNamespace(Popen=record, STDOUT=subprocess.STDOUT, DEVNULL=subprocess.DEVNULL)
     monkeypatch.setattr(jobs, "subprocess", fake)

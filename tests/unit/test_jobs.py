@@ -179,3 +179,13 @@ def test_a_launched_job_runs_the_command_line_from_the_project_folder(settings, 
         time.sleep(0.5)
     log = (settings.db_path.parent / f"{settings.db_path.stem}.jobs" / f"{job_id}.log").read_text()
     assert job["status"] == "done", log
+
+
+def test_a_launched_process_that_dies_before_taking_its_job_reads_as_crashed(settings, monkeypatch):
+    jobs.run_job(settings, "noop", lambda ctx: None)
+    monkeypatch.setattr(jobs.sys, "executable", "/bin/false")  # exits at once, never takes the job
+    job_id = jobs.launch_job(settings, "refresh-marts", ["refresh-marts"], {}, "tester")
+    deadline = time.monotonic() + 600  # hang guard only
+    while jobs.mark_crashed_jobs(settings) == 0 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert jobs.get_job(settings, job_id)["status"] == "crashed"
