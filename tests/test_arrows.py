@@ -33,6 +33,7 @@ UNITS = {
     "segments": "segments",
     "reviews": "reviews",
     "campaigns": "campaigns",
+    "assistant": "assistant",
     "ingest": "ingest",
     "demo": "demo",
     "commands": COMMAND_LINE,
@@ -49,12 +50,17 @@ ALLOWED: dict[str, frozenset[str]] = {
     "trust": frozenset(),
     "conversion": BASE,
     "reviews": BASE,
-    "ingest": BASE,
-    "demo": BASE,
+    "assistant": BASE,
+    # The product_qa importer turns attribute strings into readable text with the assistant's parser,
+    # so what is stored reads the same as what the assistant quotes.
+    "ingest": BASE | {"assistant"},
     # A segment's profile shows its RFM mix and CLV from conversion's tiers and marts.
     "segments": BASE | {"conversion"},
-    # The studio grounds copy and recommendations in a segment's profile.
-    "campaigns": BASE | {"segments"},
+    # The studio grounds copy and recommendations in a segment's profile; plans stratify the
+    # holdout by RFM tier and opportunities read a segment's funnel drop-off.
+    "campaigns": BASE | {"segments", "conversion"},
+    # The demo shop's past campaigns are planned with the same holdout assignment as real ones.
+    "demo": BASE | {"campaigns"},
     COMMAND_LINE: frozenset(UNITS.values()),
 }
 # Edges between domains that ALLOWED grants beyond BASE: each must be used, so the table stays

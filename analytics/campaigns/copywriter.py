@@ -188,7 +188,9 @@ def frame(raw: str, brief: Brief, grounding: Grounding | None = None) -> tuple[s
         if len(trial) <= spec.max_chars:
             kept.append(sentence)
         elif not kept:
-            kept.append(_cut(sentence, spec.max_chars - (len(trial) - len(sentence))))
+            # One character less: a cut sentence ends without punctuation, so _compose joins the
+            # offer clause to it with a ':'.
+            kept.append(_cut(sentence, spec.max_chars - (len(trial) - len(sentence)) - 1))
         if spec.single_line and len(_compose(kept, brief)) >= spec.max_chars * 0.6:
             break
     words = len(re.findall(r"[^\W\d_]+", " ".join(kept)))

@@ -369,16 +369,7 @@ def launch_finish_unpublished(settings: Settings) -> int | None:
     pending = left_unpublished(settings)
     if pending is None:
         return None
-    params = {"finishes_job": pending.job_id}
-    with appstate.connect(settings) as con:
-        tried = con.execute(
-            "select 1 from job_runs where resume_key = ?", (_resume_key("refresh_marts", params),)
-        ).fetchone()
-    if tried:
-        return None
-    job_id = launch_job(settings, "refresh_marts", ["refresh-marts"], params, SYSTEM_ACTOR)
-    appstate.record_audit(settings, SYSTEM_ACTOR, SYSTEM_ACTOR, "refresh_marts", f"job {job_id}", **params)
-    return job_id
+    return _launch_publish_once(settings, {"finishes_job": pending.job_id})
 
 
 def launch_schema_upgrade(settings: Settings, published_version: int) -> int | None:
@@ -391,11 +382,17 @@ def launch_schema_upgrade(settings: Settings, published_version: int) -> int | N
     latest = warehouse.latest_migration()
     if published_version >= latest:
         return None
-    params = {"upgrades_from": published_version, "to": latest}
     with appstate.connect(settings) as con:
         busy = con.execute("select count(*) from job_runs where status in ('queued', 'waiting', 'running')")
         if busy.fetchone()[0]:
             return None
+    return _launch_publish_once(settings, {"upgrades_from": published_version, "to": latest})
+
+
+def _launch_publish_once(settings: Settings, params: dict[str, Any]) -> int | None:
+    """Launch ``refresh-marts`` for the system actor (audited) unless one with ``params`` was launched
+    before: a repair that failed is shown in the job list, not retried on every rerun."""
+    with appstate.connect(settings) as con:
         tried = con.execute(
             "select 1 from job_runs where resume_key = ?", (_resume_key("refresh_marts", params),)
         ).fetchone()

@@ -20,7 +20,7 @@ from analytics.core import marts, metrics
 from analytics.core.filters import Filters
 from analytics.trust import privacy
 from analytics.trust.access import Actor
-from dashboard.components import data, jobs, trust
+from dashboard.components import data, filters, jobs, trust
 from dashboard.figures.conversion_tables import Table
 
 WINDOWS_DAYS = (1, 3, 7, 14, 30)
@@ -29,6 +29,18 @@ AUDIENCES = {  # label: (the step users reached, the step they did not reach)
     "Viewed, did not add to cart": ("view", "cart"),
     "Bought": ("purchase", None),
 }
+
+
+def page_scope() -> Filters:
+    """What the Overview and Conversion pages start from: the sidebar's filters on a published
+    warehouse with events (the page stops with guidance otherwise), with stale marts called out."""
+    data.require_warehouse()
+    flt = filters.current_filters()
+    if flt is None:
+        st.info("The warehouse holds no events yet.")
+        st.stop()
+    warn_if_stale()
+    return flt
 
 
 def warn_if_stale() -> None:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics.conversion import cohorts, funnels, rfm
 from analytics.core import metrics
-from dashboard.components import conversion, data, filters, trust
+from dashboard.components import conversion, data, trust
 from dashboard.components.context import settings
 from dashboard.figures import conversion as charts
 from dashboard.figures import conversion_tables as tables
@@ -14,13 +14,8 @@ who = trust.gate("view_charts")
 st.title("Conversion")
 st.caption("Where the shop loses people between viewing and buying, how customers come back, and what they are worth.")
 
-data.require_warehouse()
-flt = filters.current_filters()
-if flt is None:
-    st.info("The warehouse holds no events yet.")
-    st.stop()
+flt = conversion.page_scope()
 min_users = settings().min_group_size
-conversion.warn_if_stale()
 
 # Funnel: options, chart, steps table.
 st.subheader("Funnel")

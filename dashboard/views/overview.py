@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics.conversion import trends
 from analytics.core import metrics
-from dashboard.components import conversion, data, filters, trust
+from dashboard.components import conversion, data, trust
 from dashboard.components.context import settings
 from dashboard.figures import conversion as charts
 from dashboard.figures import conversion_tables as tables
@@ -13,13 +13,8 @@ who = trust.gate("view_charts")
 st.title("Overview")
 st.caption("How the shop converts and sells in the selected dates, against the same number of days just before.")
 
-data.require_warehouse()
-flt = filters.current_filters()
-if flt is None:
-    st.info("The warehouse holds no events yet.")
-    st.stop()
+flt = conversion.page_scope()
 min_users = settings().min_group_size
-conversion.warn_if_stale()
 previous = flt.previous_period()
 st.write(
     f"**{flt.start:%b %d, %Y} - {flt.end:%b %d, %Y}** ({flt.days} days) against "

@@ -148,11 +148,6 @@ def test_frame_gives_up_when_no_model_text_survives():
     assert frame("Dear [Name], 50% off everything on 3 Jan!", brief("push"))[0] is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="frame() cuts an over-long first sentence to the room left for the offer clause but "
-    "_compose then adds a ':' after it, one character over the channel's maximum",
-)
 def test_a_cut_first_sentence_and_the_offer_fit_the_channel():
     headline = brief("search_headline", Offer(discount_percent=10, product="bags"))
     text, _ = frame("Our new bags are here for you.", headline)
