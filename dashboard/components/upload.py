@@ -31,6 +31,7 @@ FORMAT_LABELS = {
     "olist": "Olist (all files of the folder)",
     "online_retail": "UCI Online Retail",
     "amazon_reviews": "Amazon reviews (JSON lines)",
+    "product_qa": "Product Q&A and evidence (ePQA / hetPQA CSV)",
     "sends": "Campaign send log (user_id, campaign, variant, sent_at)",
     "csv": "Other CSV, with a column mapping",
 }
