@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 from analytics.campaigns import plans
 from analytics.campaigns.copy_rules import CHANNELS
-from analytics.cli import CliError, add_job_arguments
+from analytics.cli import CliError, JobFailed, add_job_arguments, run_as_job
 from analytics.core import jobs
 from analytics.trust.access import CLI_ACTOR, Actor
 from models.settings import Settings
@@ -65,21 +65,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         "start": args.start,
         "end": args.end,
     }
-    result = jobs.run_job(
-        settings,
-        "plan",
-        job,
-        params=params,
-        actor=args.actor,
-        job_id=args.job_id,
-        on_wait=lambda message: print(message, file=sys.stderr),
-    )
-    if refused:
-        print(f"error: {refused[0]}", file=sys.stderr)
-        return 2
-    if result.status != "done":
-        print(f"error: plan job {result.job_id} {result.status}: {result.error}", file=sys.stderr)
-        return 1
+    try:
+        result = run_as_job(args, settings, "plan", job, params=params, label="plan", show_progress=False)
+    except JobFailed:
+        if refused:  # the plan itself was refused: bad input (exit 2), not a failed job
+            print(f"error: {refused[0]}", file=sys.stderr)
+            return 2
+        raise
     summary = result.summary | {"warnings": plans.small_arm_warnings(result.summary["arms"], settings.min_group_size)}
     print(json.dumps(summary) if args.json else _text(summary, result.job_id))
     return 0
