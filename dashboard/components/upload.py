@@ -31,6 +31,7 @@ FORMAT_LABELS = {
     "olist": "Olist (all files of the folder)",
     "online_retail": "UCI Online Retail",
     "amazon_reviews": "Amazon reviews (JSON lines)",
+    "product_qa": "Product Q&A evidence (ePQA / hetPQA CSV)",
     "csv": "Other CSV, with a column mapping",
 }
 FILE_TYPES = ["csv", "gz", "jsonl", "json"]
