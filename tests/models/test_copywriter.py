@@ -16,6 +16,7 @@ import torch
 from analytics.campaigns.copy_rules import Offer, check_copy, passes, validate_brief
 from analytics.campaigns.copywriter import FIRST_BATCH, CopyWriter, Grounding, frame
 from models.device import choose_device
+from models.generator import TextGenerator
 from models.settings import Settings
 from tests.models.copy_briefs import load_briefs
 
@@ -132,13 +133,13 @@ def test_planted_emails_and_phones_never_reach_the_prompt_or_the_output(writer):
 def test_short_channels_hand_over_their_first_variant_from_the_first_batch(writer, channel, monkeypatch):
     brief = validate_brief(channel, offer(code="") if channel == "search_headline" else offer())
     batches: list[int] = []
-    sample = writer._sample
+    sample = TextGenerator.sample
 
-    def counted(ids, n, max_new_tokens, seed):
+    def counted(self, ids, n, max_new_tokens, seed):
         batches.append(n)
-        return sample(ids, n, max_new_tokens, seed)
+        return sample(self, ids, n, max_new_tokens, seed)
 
-    monkeypatch.setattr(writer, "_sample", counted)
+    monkeypatch.setattr(TextGenerator, "sample", counted)
     handed: list[tuple[str, int]] = []  # (variant text, batches sampled when it was handed over)
     result = writer.generate(brief, GROUNDING, on_text=lambda v: handed.append((v.text, len(batches))))
     assert handed, [r.reasons for r in result.rejected]

@@ -147,5 +147,6 @@ def test_publish_first_with_nothing_left_runs_one_job(settings, plain_classifier
 
 
 def test_publish_first_must_be_positive(settings, capsys):
+    jobs.run_job(settings, "noop", lambda ctx: None)  # --db must name a warehouse
     assert main(["--db", str(settings.db_path), "sentiment", "--publish-first", "0"]) == 2
     assert "--publish-first must be at least 1 (got 0)" in capsys.readouterr().err
