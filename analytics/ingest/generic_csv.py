@@ -79,7 +79,7 @@ def _column_checks(staging: Staging, mapping: Mapping, name: str, source: str) -
     if name == "rating":
         return [v.rating(source)]
     if name == "quantity":
-        return [v.integer(source, 1), v.at_most(source, staging.limits.max_quantity, "a quantity")]
+        return [v.integer(source, 1), v.at_most(source, staging.limits.max_quantity, "a quantity", "max_quantity")]
     if name == "price":
         return _price_checks(staging, source)
     limit = v.ID_CHARS if name in ID_COLUMNS else v.TEXT_CHARS if name in LONG_TEXT else v.NAME_CHARS

@@ -51,7 +51,7 @@ def line_checks(staging: Staging) -> list[v.Check]:
     return [
         *(v.required(c) for c in ("InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice")),
         v.integer("Quantity"),
-        v.at_most("Quantity", staging.limits.max_quantity, "a quantity"),
+        v.at_most("Quantity", staging.limits.max_quantity, "a quantity", "max_quantity"),
         v.timestamp("InvoiceDate", TIME_FORMATS, "2010-12-01 08:26:00", staging.latest),
         v.number("UnitPrice"),
         # Bad-debt adjustments ('A' invoices) carry negative prices by design; they are left out.

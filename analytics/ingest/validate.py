@@ -179,12 +179,13 @@ def non_negative(column: str, what: str = "a price") -> Check:
     return Check(column, f"{what} of 0 or more", "{v} is not null and try_cast({v} as double) < 0")
 
 
-def at_most(column: str, limit: float, what: str = "a price") -> Check:
+def at_most(column: str, limit: float, what: str = "a price", setting: str = "max_price") -> Check:
     """A number whose size is at most ``limit`` (settings max_price, max_quantity): amounts beyond it
-    are typos or attacks, and bounded amounts keep every sum finite. Non-numbers are left to ``number``."""
+    are typos or attacks, and bounded amounts keep every sum finite. Non-numbers are left to ``number``.
+    The message names the setting so a shop with legitimately larger amounts knows what to raise."""
     return Check(
         column,
-        f"{what} of at most {limit:,.15g}",
+        f"{what} of at most {limit:,.15g} (setting {setting})",
         "{v} is not null and abs(try_cast({v} as double)) > $limit",
         {"limit": float(limit)},
     )

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.core import jobs as job_runner
-from analytics.ingest import Preview, describe, preview_file
+from analytics.ingest import Limits, Preview, describe, preview_file
 from analytics.trust.access import Actor, require
 from dashboard.components import data, jobs, trust
 from dashboard.components.context import settings
@@ -107,7 +107,8 @@ def _write_once(path: Path, content: bytes) -> None:
 
 @st.cache_data(max_entries=20, show_spinner="Checking the file…")
 def _preview(path: str, fmt: str | None, mapping: str | None) -> Preview:
-    return preview_file(path, fmt, mapping)
+    # The preview must refuse what the import job would refuse, so it checks with the same limits.
+    return preview_file(path, fmt, mapping, limits=Limits.from_settings(settings()))
 
 
 def _show_preview(preview: Preview) -> None:

@@ -108,3 +108,14 @@ def test_import_runs_as_a_job_and_the_page_shows_the_new_data(published):
     assert f"Import job {job_id}: imported taobao_small.csv as taobao" in texts(at.success)
     events = next(m for m in at.metric if m.label == "Events")
     assert events.value == "10"  # 6 before, 4 imported
+
+
+def test_the_preview_checks_with_the_configured_price_bound(published):
+    # The import job would refuse a price above max_price, so the preview must refuse it too.
+    at = upload(make_app(published, "data", max_price=2).run(), GOOD / "taobao_small.csv")
+    assert not at.exception
+    assert "Checks passed" in texts(at.success)
+    at = upload(make_app(published, "data", max_price=2).run(), GOOD / "online_retail_small.csv")
+    assert not at.exception
+    assert "cannot be imported; nothing was written" in texts(at.error)
+    assert "column 'UnitPrice': expected a price of at most 2 (setting max_price), found '2.10'" in at.code[0].value
