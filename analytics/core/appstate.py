@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from analytics.trust.privacy import mask_pii
 from models.settings import Settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "app_migrations"
@@ -58,12 +59,26 @@ def to_json(value: Any) -> str:
 
 
 def record_audit(settings: Settings, actor: str, role: str, action: str, target: str, **details: Any) -> None:
-    """Append one entry to the audit log: who did what to what, and when."""
+    """Append one entry to the audit log: who did what to what, and when.
+
+    Details (offers, audience descriptions, file names) are free text a person typed; they are
+    masked before they are stored, because the audit log outlives every page that shows it. The
+    actor stays as signed in: knowing who acted is the point of the log."""
     with connect(settings) as con:
         con.execute(
             "insert into audit_log (at, actor, role, action, target, details) values (?, ?, ?, ?, ?, ?)",
-            (utc_now(), actor, role, action, target, to_json(details)),
+            (utc_now(), actor, role, action, target, to_json(_masked(details))),
         )
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_pii(value)
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_masked(item) for item in value]
+    return value
 
 
 def read_audit(settings: Settings, limit: int = 200) -> list[dict[str, Any]]:

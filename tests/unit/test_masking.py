@@ -3,6 +3,7 @@ text is shown or stored as a message. The promises are written in the README's S
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -146,6 +147,15 @@ def test_job_errors_are_masked_where_they_are_stored(settings):
 def test_exports_mask_every_text_column_with_the_same_masker():
     df = pd.DataFrame({"note": ["4111.1111.1111.1111", "JOHN at example dot com", "+7 495 123-45-67"]})
     assert export.safe_text(df)["note"].tolist() == ["[card]", "[email]", "[phone]"]
+
+
+def test_audit_details_are_masked_where_they_are_stored(settings):
+    offer = {"offer": "Call +7 495 123-45-67 or JOHN at example dot com", "segments": [3, "4111 1111 1111 1111"]}
+    appstate.record_audit(settings, "planner@shop.test", "editor", "draft", "draft 1", **offer, rows=42)
+    entry = appstate.read_audit(settings)[0]
+    stored = json.loads(entry["details"])
+    assert stored == {"offer": "Call [phone] or [email]", "segments": [3, "[card]"], "rows": 42}
+    assert entry["actor"] == "planner@shop.test"  # who acted stays known
 
 
 def test_audit_entries_exported_are_masked(settings):
