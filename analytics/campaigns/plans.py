@@ -267,11 +267,16 @@ def create_plan(
     """Draw and store a plan (inside the caller's transaction); returns ``store_plan``'s summary."""
     require(actor, "draft_campaign")
     check_request(request)
-    if queries.one(con, "campaign_plan", {"campaign_id": None, "name": request.name.strip()}):
-        raise PlanError(f"--name '{request.name.strip()}' is already a campaign: names identify campaigns in send logs")
+    check_name_free(con, request.name)
     seed = request.seed if request.seed is not None else new_seed()
     drawn = draw(con, request, seed)
     return store_plan(con, request, drawn, seed=seed, created_at=created_at, created_by=actor.name)
+
+
+def check_name_free(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """PlanError when a campaign of this name exists: send logs identify campaigns by name."""
+    if queries.one(con, "campaign_plan", {"campaign_id": None, "name": name.strip()}):
+        raise PlanError(f"--name '{name.strip()}' is already a campaign: names identify campaigns in send logs")
 
 
 def store_plan(

@@ -109,6 +109,38 @@ def _request(args: argparse.Namespace, settings: Settings) -> plans.PlanRequest:
     return request
 
 
+def argv_for(request: plans.PlanRequest) -> list[str]:
+    """The command line that stores ``request`` (the dashboard launches it as a job). The seed
+    must be set: the plan drawn is then the one the planner previewed."""
+    if request.seed is None:
+        raise ValueError("argv_for needs the request's seed, so the job draws the arms that were previewed")
+    source = request.source
+    if source.kind == "segment":
+        target = ["--segment", str(source.id)] + (["--run", str(source.run_id)] if source.run_id is not None else [])
+    elif source.kind == "audience":
+        target = ["--audience", str(source.id)]
+    else:
+        raise ValueError(f"a {source.kind} plan is not made from the command line")
+    return [
+        "plan",
+        *target,
+        "--name",
+        request.name.strip(),
+        "--channel",
+        request.channel,
+        "--variants",
+        ",".join(str(v.draft_id) for v in request.variants),
+        "--holdout",
+        repr(request.holdout_share),
+        "--seed",
+        str(request.seed),
+        "--start",
+        request.start.isoformat(),
+        "--end",
+        request.end.isoformat(),
+    ]
+
+
 def _text(summary: dict, job_id: int) -> str:
     arms = ", ".join(f"{arm} {n:,}" for arm, n in summary["arms"].items())
     lines = [
