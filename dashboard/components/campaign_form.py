@@ -10,7 +10,7 @@ import streamlit as st
 
 from analytics.campaigns import drafts, plans, views
 from analytics.campaigns.copy_rules import CHANNELS
-from analytics.commands import plan as plan_command
+from analytics.commands.plan import argv_for
 from analytics.trust import privacy
 from analytics.trust.access import Actor
 from dashboard.components import campaigns as studio_widgets
@@ -84,7 +84,7 @@ def _variants(run_settings: Settings, channel: str) -> tuple[plans.Variant, ...]
 
 def launch(who: Actor, request: plans.PlanRequest) -> None:
     """Start the ``plan`` job (the role is checked again there) and say so."""
-    argv = plan_command.argv_for(request)
+    argv = argv_for(request)
     params = {"name": request.name.strip(), "channel": request.channel, "seed": request.seed}
     job_id = jobs.start_job(who, "draft_campaign", "plan", argv, params)
     st.success(f"Plan job #{job_id} started: the plan appears in the list when it is published.")

@@ -8,7 +8,7 @@ job and the export. Arms below the minimum group size are hidden by ``results.sh
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import pandas as pd
 import streamlit as st
@@ -108,7 +108,8 @@ def outcome(plan: pd.Series, min_users: int) -> None:
             "sends are imported or the window opens."
         )
         return
-    result = results.shown(data.cached(results.compute, int(plan["campaign_id"])), min_users)
+    as_of = datetime.combine(today(), time.min)  # one cache entry a day; the window is judged by days
+    result = results.shown(data.cached(results.compute, int(plan["campaign_id"]), now=as_of), min_users)
     for warning in result["warnings"]:
         st.warning(warning[0].upper() + warning[1:] + ".")
     trust.show_table(
