@@ -47,8 +47,11 @@ def _source(run_settings: Settings) -> plans.Source | None:
     kind = st.radio("Target", ["Segment", "Saved audience"], horizontal=True, key="cv_source_kind")
     if kind == "Segment":
         targets = studio_widgets.segment_targets(run_settings)
-        if targets is None or targets.empty:
-            st.caption("No segment of at least the minimum group size: build segments on the Segments page.")
+        if targets is None:
+            st.caption("No segments yet: build them on the Segments page, or target a saved audience.")
+            return None
+        if targets.empty:
+            st.caption(f"No segment has at least {run_settings.min_group_size} users, the minimum group size.")
             return None
         names = {int(r.segment_id): f"{r.name} ({r.count_users:,} users)" for r in targets.itertuples()}
         segment = st.selectbox("Segment", list(names), format_func=names.get, key="cv_segment")

@@ -20,13 +20,12 @@ from dashboard.components import campaign_form, data, trust
 from dashboard.figures import campaigns as charts
 from models.settings import Settings
 
-STATUS_ICONS = {
-    views.PLANNED: "📝 planned",
-    views.SENDING: "📤 sending",
-    views.WINDOW_OPEN: "⏳ window open",
-    views.RESULTS_READY: "✅ results ready",
-}
 PERCENT = st.column_config.NumberColumn(format="%.1f%%")
+TWO_DECIMALS = st.column_config.NumberColumn(format="%.2f")
+REDUCTION = (
+    "1 - (CUPED interval width / unadjusted interval width)^2: the share of the variance the pre-period "
+    "explained. Near 0, or slightly below, when users' past behaviour barely predicts the outcome."
+)
 
 
 def plan_list(today: date) -> pd.DataFrame:
@@ -42,21 +41,23 @@ def plan_list(today: date) -> pd.DataFrame:
         {
             "ID": listing["campaign_id"],
             "Name": listing["name"],
+            "Status": listing["status"],
             "Audience": listing["source_name"],
             "Channel": listing["channel"],
-            "Start": pd.to_datetime(listing["start_day"]).dt.date,
-            "End": pd.to_datetime(listing["end_day"]).dt.date,
+            "Window": [f"{_day(r.start_day)} ({_days(r.start_day, r.end_day)} days)" for r in listing.itertuples()],
             "Variants": listing["variants"],
             "Holdout": 100 * listing["holdout_share"],
             "Users": listing["count_users"],
-            "Sends recorded": listing["count_sends"],
-            "Status": listing["status"].map(STATUS_ICONS),
+            "Sends": listing["count_sends"],
         }
     )
-    trust.show_table(table, key="cv_plans", column_config={"Holdout": PERCENT})
+    narrow = {c: st.column_config.Column(width="small") for c in ("ID", "Variants", "Users", "Sends")}
+    holdout = st.column_config.NumberColumn(format="%.0f%%", width="small")
+    trust.show_table(table, key="cv_plans", column_config=narrow | {"Holdout": holdout})
     st.caption(
-        "Status: planned (no send log yet), sending (sends imported, window not started), window open "
-        "(figures are partial), results ready (the window has ended and the data covers it)."
+        "Window: the outcome window's first day and length. Status: planned (no send log yet), sending (sends "
+        "imported, window not started), window open (figures are partial), results ready (the window has ended "
+        "and the data covers it)."
     )
     return listing
 
@@ -112,16 +113,15 @@ def outcome(plan: pd.Series, min_users: int) -> None:
     result = results.shown(data.cached(results.compute, int(plan["campaign_id"]), now=as_of), min_users)
     for warning in result["warnings"]:
         st.warning(warning[0].upper() + warning[1:] + ".")
-    trust.show_table(
-        charts.arms_table(result).assign(**{"Conversion rate": lambda t: 100 * t["Conversion rate"]}),
-        key="cv_arms",
-        column_config={"Conversion rate": PERCENT},
-    )
+    arms = charts.arms_table(result).assign(**{"Conversion rate": lambda t: 100 * t["Conversion rate"]})
+    money = {c: TWO_DECIMALS for c in arms.columns if c.startswith("Revenue")}
+    trust.show_table(arms, key="cv_arms", column_config={"Conversion rate": PERCENT} | money)
     if charts.lift_rows(result):
         st.plotly_chart(charts.lift_intervals(result), key="cv_lift_chart")
     st.caption(_interval_note(result))
     _cuped(result)
-    trust.show_table(charts.lift_table(result), key="cv_lifts")
+    lifts = charts.lift_table(result)
+    trust.show_table(lifts, key="cv_lifts", column_config=dict.fromkeys(["Estimate", "Low", "High"], TWO_DECIMALS))
 
 
 def _interval_note(result: dict) -> str:
@@ -142,9 +142,10 @@ def _cuped(result: dict) -> None:
         return
     revenue = [r for r in result["revenue_per_user"] if r.get("cuped", {}).get("used")]
     columns = st.columns(1 + len(revenue[:2]))
-    columns[0].metric("CUPED variance reduction, conversion", f"{cuped['variance_reduction']:.1%}")
+    columns[0].metric("CUPED variance reduction, conversion", f"{cuped['variance_reduction']:.1%}", help=REDUCTION)
     for column, r in zip(columns[1:], revenue, strict=False):
-        column.metric(f"CUPED variance reduction, revenue ({r['currency']})", f"{r['cuped']['variance_reduction']:.1%}")
+        reduction = f"{r['cuped']['variance_reduction']:.1%}"
+        column.metric(f"CUPED variance reduction, revenue ({r['currency']})", reduction, help=REDUCTION)
 
 
 def plan_form(who: Actor, run_settings: Settings) -> None:
@@ -177,3 +178,7 @@ def today() -> date:
 
 def _day(value) -> date:
     return pd.Timestamp(value).date()
+
+
+def _days(start, end) -> int:
+    return (_day(end) - _day(start)).days + 1

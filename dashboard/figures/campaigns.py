@@ -16,6 +16,7 @@ from dashboard.figures.segments import LAYOUT
 
 HEADLINE_COLOUR = "#1f77b4"
 UNADJUSTED_COLOUR = "#9aa4b2"
+UNADJUSTED_OFFSET = 0.25  # the unadjusted interval sits just below its row's headline
 ALL_VARIANTS = "All variants"
 
 
@@ -28,22 +29,27 @@ def lift_rows(result: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 def lift_intervals(result: dict[str, Any]) -> go.Figure:
     """Conversion lift against the holdout in percentage points with its 95% interval, one row per
-    comparison: the headline estimate (CUPED-adjusted where it was used) and, in grey beside it,
-    the unadjusted Newcombe interval. A dotted line marks no effect."""
+    comparison (first at the top): the headline estimate (CUPED-adjusted where it was used) and,
+    in grey just below it, the unadjusted Newcombe interval. A dotted line marks no effect."""
     rows = lift_rows(result)
     labels = [label for label, _ in rows]
     fig = go.Figure()
-    fig.add_trace(_interval_trace(_headline_name(rows), rows, labels, None))
+    fig.add_trace(_interval_trace(_headline_name(rows), rows, labels, 0.0, HEADLINE_COLOUR))
     unadjusted = [(label, lift["unadjusted"]) for label, lift in rows if lift.get("adjustment") == "cuped"]
     if unadjusted:
-        fig.add_trace(_interval_trace("Unadjusted (Newcombe)", unadjusted, labels, UNADJUSTED_COLOUR))
+        grey = _interval_trace("Unadjusted (Newcombe)", unadjusted, labels, UNADJUSTED_OFFSET, UNADJUSTED_COLOUR)
+        fig.add_trace(grey)
     fig.add_vline(x=0, line_dash="dot", line_color="#555")
     fig.update_layout(
         title="Conversion lift vs the holdout (percentage points, 95% intervals)",
         xaxis_title="Treatment minus holdout, percentage points",
-        yaxis={"categoryorder": "array", "categoryarray": labels[::-1]},
-        scattermode="group",
-        **(LAYOUT | {"height": 120 + 60 * max(1, len(rows))}),
+        yaxis={
+            "tickvals": list(range(len(labels))),
+            "ticktext": labels,
+            "autorange": "reversed",
+            "range": [len(labels) - 0.5, -0.5],
+        },
+        **(LAYOUT | {"height": 140 + 70 * max(1, len(rows)), "legend": {"orientation": "h", "y": -0.3, "x": 0}}),
     )
     return fig
 
@@ -55,23 +61,28 @@ def _headline_name(rows: list[tuple[str, dict[str, Any]]]) -> str:
     return "Unadjusted (Newcombe)" if adjusted == {False} else "CUPED-adjusted where the pre-period varies"
 
 
-def _interval_trace(name: str, rows: list[tuple[str, dict[str, Any]]], labels: list[str], colour: str | None):
+def _interval_trace(
+    name: str, rows: list[tuple[str, dict[str, Any]]], labels: list[str], offset: float, colour: str
+) -> go.Scatter:
+    """One marker and interval per row, at the row's position (its index in ``labels``) plus ``offset``."""
     points = [100 * lift["estimate"] for _, lift in rows]
     return go.Scatter(
         name=name,
         x=points,
-        y=[label for label, _ in rows],
+        y=[labels.index(label) + offset for label, _ in rows],
+        customdata=[label for label, _ in rows],
         mode="markers",
-        marker={"size": 11, "color": colour or HEADLINE_COLOUR},
+        marker={"size": 11, "color": colour},
         error_x={
             "type": "data",
             "symmetric": False,
             "array": [100 * lift["high"] - p for (_, lift), p in zip(rows, points, strict=True)],
             "arrayminus": [p - 100 * lift["low"] for (_, lift), p in zip(rows, points, strict=True)],
+            "color": colour,
             "thickness": 2,
             "width": 6,
         },
-        hovertemplate="%{y}: %{x:+.2f} points<extra>" + name + "</extra>",
+        hovertemplate="%{customdata}: %{x:+.2f} points<extra>" + name + "</extra>",
     )
 
 

@@ -56,7 +56,7 @@ def campaigns_view(who: Actor, run_settings: Settings) -> None:
     listing = plans_view.plan_list(plans_view.today())
     if not listing.empty:
         plan = plans_view.plan_picker(listing)
-        st.markdown(f"**{plan['name']}** · {plans_view.STATUS_ICONS[plan['status']]}")
+        st.markdown(f"**{plan['name']}** · {plan['status']}")
         st.subheader("Results")
         plans_view.outcome(plan, run_settings.min_group_size)
         st.subheader("Balance of the draw")

@@ -50,13 +50,15 @@ def _result():
 def test_lift_intervals_draw_each_comparison_with_its_interval_in_points():
     fig = charts.lift_intervals(_result())
     headline, unadjusted = fig.data
-    assert list(headline.y) == ["All variants", "Variant A"]  # B is withheld: no row at all
+    assert list(headline.customdata) == ["All variants", "Variant A"]  # B is withheld: no row at all
+    assert list(headline.y) == [0, 1] and list(fig.layout.yaxis.ticktext) == ["All variants", "Variant A"]
     assert list(headline.x) == pytest.approx([10.0, 12.0])
     assert list(headline.error_x.arrayminus) == pytest.approx([6.0, 7.0])
     assert list(headline.error_x.array) == pytest.approx([6.0, 7.0])
     assert headline.name == "CUPED-adjusted where the pre-period varies"
     # The unadjusted interval is drawn beside the CUPED one only where CUPED was used.
-    assert unadjusted.name == "Unadjusted (Newcombe)" and list(unadjusted.y) == ["All variants"]
+    assert unadjusted.name == "Unadjusted (Newcombe)" and list(unadjusted.customdata) == ["All variants"]
+    assert list(unadjusted.y) == [charts.UNADJUSTED_OFFSET]  # just below its row's headline
     assert list(unadjusted.x) == pytest.approx([11.0]) and list(unadjusted.error_x.arrayminus) == pytest.approx([9.0])
     (zero,) = fig.layout.shapes
     assert zero.x0 == zero.x1 == 0
@@ -66,7 +68,7 @@ def test_lift_intervals_draw_each_comparison_with_its_interval_in_points():
 def test_lift_intervals_without_cuped_have_one_trace_named_for_its_method():
     result = _result() | {"lift": _lift(0.10, 0.04, 0.16, cuped=False), "variants": []}
     (only,) = charts.lift_intervals(result).data
-    assert only.name == "Unadjusted (Newcombe)" and list(only.y) == ["All variants"]
+    assert only.name == "Unadjusted (Newcombe)" and list(only.customdata) == ["All variants"]
 
 
 def test_arms_table_shows_a_hidden_arm_by_name_only():
