@@ -358,8 +358,9 @@ def send_list(
     users = queries.frame(con, "campaign_send_list", {"campaign_id": campaign_id, "variant": variant})
     if users.empty:
         known = queries.frame(con, "campaign_variants_of", {"campaign_id": campaign_id})["variant"].tolist()
-        listed = ", ".join(known) or "none: there is no such campaign"
-        raise PlanError(f"campaign {campaign_id} has no variant '{variant}' (variants: {listed})")
+        if not known:
+            raise PlanError(f"there is no campaign {campaign_id} (`python -m analytics campaigns` lists them)")
+        raise PlanError(f"campaign {campaign_id} has no variant '{variant}' (variants: {', '.join(known)})")
     return export.safe_user_list(users, min_group_size=min_group_size)
 
 

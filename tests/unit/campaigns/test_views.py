@@ -83,3 +83,13 @@ def test_argv_for_gives_the_plan_command_the_request(source, target):
     assert (args.holdout, args.seed, args.start, args.end) == (0.15, 123, "2026-10-01", "2026-10-14")
     with pytest.raises(ValueError, match="needs the request's seed"):
         plan_command.argv_for(support.request(seed=None))
+
+
+def test_send_list_names_an_unknown_campaign_or_variant():
+    con = support.tiny_shop()
+    marketer = Actor("mia", Role.MARKETER)
+    stored = plans.create_plan(con, marketer, support.request(), created_at=support.PLANNED_AT)
+    with pytest.raises(plans.PlanError, match=r"there is no campaign 9 \(`python -m analytics campaigns` lists them\)"):
+        plans.send_list(con, marketer, 9, "A", min_group_size=5)
+    with pytest.raises(plans.PlanError, match=r"has no variant 'C' \(variants: A, B\)"):
+        plans.send_list(con, marketer, stored["campaign_id"], "C", min_group_size=5)
