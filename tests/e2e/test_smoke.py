@@ -4,16 +4,15 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard.components.frame import PAGES
-from tests.e2e.conftest import page_url, screenshot, start_server, stop_server, wait_for_app
+from tests.e2e.conftest import page_url, running_server, screenshot, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
 def server(demo_settings, tmp_path_factory):
-    running = start_server(demo_settings.db_path, tmp_path_factory.mktemp("server"))
-    yield running
-    stop_server(running)
+    with running_server(demo_settings.db_path, tmp_path_factory.mktemp("server")) as running:
+        yield running
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[p.title for p in PAGES])
@@ -41,9 +40,9 @@ def test_sidebar_navigation_switches_pages(server, page):
 
 @pytest.fixture(scope="module")
 def campaign_server(campaign_shop, tmp_path_factory):
-    running = start_server(campaign_shop.db_path, tmp_path_factory.mktemp("campaign-server"))
-    yield running
-    stop_server(running)
+    """The demo shop with its past campaigns: the Campaigns view has results to show."""
+    with running_server(campaign_shop.db_path, tmp_path_factory.mktemp("campaign-server")) as running:
+        yield running
 
 
 def test_campaigns_view_shows_a_past_campaigns_results(campaign_server, page):
