@@ -70,6 +70,23 @@ def demo_con(demo_settings: Settings):
     connection.close()
 
 
+# 150k events: about 3,000 users, so both demo campaigns are planted (every arm >= 50 users).
+CAMPAIGN_SHOP_EVENTS = 150_000
+
+
+@pytest.fixture(scope="session")
+def campaign_shop(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A demo shop with its past campaigns (no segments), built once through the real job runner."""
+    from analytics.core import jobs
+    from analytics.demo import build_demo
+
+    s = Settings(db_path=tmp_path_factory.mktemp("campaigns") / "warehouse.duckdb")
+    built = jobs.run_job(s, "demo", lambda ctx: build_demo(ctx, events=CAMPAIGN_SHOP_EVENTS, seed=7, replace=False))
+    assert built.status == "done", built.error
+    assert built.summary["campaigns"] == 2
+    return s
+
+
 @pytest.fixture(scope="session")
 def segmented(tmp_path_factory) -> Settings:
     """A 20k-event demo shop with one complete segmentation run (4 segments, no text)."""

@@ -104,6 +104,7 @@ PARAM_EXAMPLES: dict[str, object] = {
     "audience_id": 1,
     "demo_type": "bargain_hunter",
     "variant": "A",
+    "grouping": "group",  # recommend_segment_lift: "product" or "group"
     "pre_start": datetime(2026, 7, 1),
 }
 

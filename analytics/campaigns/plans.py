@@ -267,11 +267,16 @@ def create_plan(
     """Draw and store a plan (inside the caller's transaction); returns ``store_plan``'s summary."""
     require(actor, "draft_campaign")
     check_request(request)
-    if queries.one(con, "campaign_plan", {"campaign_id": None, "name": request.name.strip()}):
-        raise PlanError(f"--name '{request.name.strip()}' is already a campaign: names identify campaigns in send logs")
+    check_name_free(con, request.name)
     seed = request.seed if request.seed is not None else new_seed()
     drawn = draw(con, request, seed)
     return store_plan(con, request, drawn, seed=seed, created_at=created_at, created_by=actor.name)
+
+
+def check_name_free(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """PlanError when a campaign of this name exists: send logs identify campaigns by name."""
+    if queries.one(con, "campaign_plan", {"campaign_id": None, "name": name.strip()}):
+        raise PlanError(f"--name '{name.strip()}' is already a campaign: names identify campaigns in send logs")
 
 
 def store_plan(
@@ -353,8 +358,9 @@ def send_list(
     users = queries.frame(con, "campaign_send_list", {"campaign_id": campaign_id, "variant": variant})
     if users.empty:
         known = queries.frame(con, "campaign_variants_of", {"campaign_id": campaign_id})["variant"].tolist()
-        listed = ", ".join(known) or "none: there is no such campaign"
-        raise PlanError(f"campaign {campaign_id} has no variant '{variant}' (variants: {listed})")
+        if not known:
+            raise PlanError(f"there is no campaign {campaign_id} (`python -m analytics campaigns` lists them)")
+        raise PlanError(f"campaign {campaign_id} has no variant '{variant}' (variants: {', '.join(known)})")
     return export.safe_user_list(users, min_group_size=min_group_size)
 
 

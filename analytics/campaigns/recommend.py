@@ -97,7 +97,7 @@ def _fill(picks: pd.DataFrame, sellers: pd.DataFrame, limit: int) -> pd.DataFram
 
 
 def _lift_products(con: duckdb.DuckDBPyConnection, where: dict[str, Any], as_of: datetime | None) -> pd.DataFrame:
-    frame = queries.frame(con, "recommend_segment_products", where | {"as_of": as_of})
+    frame = queries.frame(con, "recommend_segment_lift", where | {"as_of": as_of, "grouping": "product"})
     frame["reason"] = [
         _segment_reason(row.lift, row.segment_users, row.segment_size) for row in frame.itertuples(index=False)
     ]
@@ -108,7 +108,7 @@ def _group_sellers(con: duckdb.DuckDBPyConnection, where: dict[str, Any], as_of:
     """Best sellers of the clearly over-indexed categories and brands, taken in turns: each
     group's best seller by the group's lift, then each group's second, so the list spans the
     segment's tastes instead of filling up from one category."""
-    frame = queries.frame(con, "recommend_segment_group_sellers", where | {"as_of": as_of})
+    frame = queries.frame(con, "recommend_segment_lift", where | {"as_of": as_of, "grouping": "group"})
     frame = frame[frame["z"] >= MIN_Z].drop_duplicates("product_id").head(where["limit"])
     frame["reason"] = [_group_reason(row) for row in frame.itertuples(index=False)]
     return frame.rename(columns={"dimension": "evidence"})[SEGMENT_COLUMNS].reset_index(drop=True)

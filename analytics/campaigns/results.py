@@ -276,8 +276,9 @@ def _warnings(result: dict[str, Any], window: Window, data_through: date | None,
     if not result["window_complete"]:
         notes.append(
             f"the outcome window ({window.start} to {window.end}) is not complete: the data runs to "
-            f"{data_through or 'no events'}. These are partial figures (window_complete: false); read the "
-            f"results after {window.end} once the data covers it"
+            f"{data_through or 'no events'}. These are partial figures (window_complete: false), and the 95% "
+            "intervals are fixed-horizon, not sequentially valid, so reading them early overstates their "
+            f"certainty; read the results after {window.end} once the data covers it"
         )
     sends = result["sends"]
     if sends["recorded"] == 0:

@@ -6,6 +6,7 @@ import argparse
 import json
 
 from analytics.cli import open_published
+from analytics.commands.json_values import plain
 from analytics.core import queries
 from models.settings import Settings
 
@@ -23,7 +24,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         listing = queries.frame(con, "campaign_listing")
     finally:
         con.close()
-    records = [{k: _plain(v) for k, v in row.items()} for row in listing.to_dict(orient="records")]
+    records = plain(listing.to_dict(orient="records"))
     for record in records:  # the window's days are dates, whatever type pandas gave them
         record["start_day"], record["end_day"] = record["start_day"][:10], record["end_day"][:10]
     if args.json:
@@ -41,14 +42,3 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             f"{(r['variants'] or '')[:9]:<9} {r['count_treated']:>8,} {r['count_holdout']:>8,} {r['count_sends']:>7,}"
         )
     return 0
-
-
-def _plain(value):
-    """JSON-safe values: numpy numbers to Python, dates and times to ISO text, NaN to null."""
-    if hasattr(value, "item"):
-        value = value.item()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, float) and value != value:
-        return None
-    return value

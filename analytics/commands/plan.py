@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from analytics.campaigns import plans
 from analytics.campaigns.copy_rules import CHANNELS
 from analytics.cli import CliError, JobFailed, add_job_arguments, run_as_job
+from analytics.commands.options import day, number_option
 from analytics.core import jobs
 from analytics.trust.access import CLI_ACTOR, Actor
 from models.settings import Settings
@@ -26,12 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", required=True, help="the campaign's name, as send logs will name it")
     parser.add_argument("--channel", required=True, choices=list(CHANNELS))
     parser.add_argument("--variants", required=True, metavar="DRAFT_IDS", help="approved draft ids, e.g. 12,15")
-    parser.add_argument(
+    number_option(
+        parser,
         "--holdout",
-        type=float,
-        default=plans.DEFAULT_HOLDOUT_SHARE,
-        metavar="SHARE",
-        help=f"share of users held out, strictly between 0 and 1 (default {plans.DEFAULT_HOLDOUT_SHARE})",
+        float,
+        plans.DEFAULT_HOLDOUT_SHARE,
+        "SHARE",
+        "share of users held out, strictly between 0 and 1",
     )
     parser.add_argument("--seed", type=int, help="seed of the draw (default: a random one, stored with the plan)")
     parser.add_argument("--start", required=True, help="first day of the outcome window, YYYY-MM-DD (UTC)")
@@ -98,8 +100,8 @@ def _request(args: argparse.Namespace, settings: Settings) -> plans.PlanRequest:
             channel=args.channel,
             source=source,
             variants=plans.variants_from_drafts(settings, draft_ids, args.channel),
-            start=_day(args.start, "--start"),
-            end=_day(args.end, "--end"),
+            start=day(args.start, "--start"),
+            end=day(args.end, "--end"),
             holdout_share=args.holdout,
             seed=args.seed if args.seed is not None else plans.new_seed(),
         )
@@ -107,6 +109,38 @@ def _request(args: argparse.Namespace, settings: Settings) -> plans.PlanRequest:
     except plans.PlanError as exc:
         raise CliError(str(exc)) from None
     return request
+
+
+def argv_for(request: plans.PlanRequest) -> list[str]:
+    """The command line that stores ``request`` (the dashboard launches it as a job). The seed
+    must be set: the plan drawn is then the one the planner previewed."""
+    if request.seed is None:
+        raise ValueError("argv_for needs the request's seed, so the job draws the arms that were previewed")
+    source = request.source
+    if source.kind == "segment":
+        target = ["--segment", str(source.id)] + (["--run", str(source.run_id)] if source.run_id is not None else [])
+    elif source.kind == "audience":
+        target = ["--audience", str(source.id)]
+    else:
+        raise ValueError(f"a {source.kind} plan is not made from the command line")
+    return [
+        "plan",
+        *target,
+        "--name",
+        request.name.strip(),
+        "--channel",
+        request.channel,
+        "--variants",
+        ",".join(str(v.draft_id) for v in request.variants),
+        "--holdout",
+        repr(request.holdout_share),
+        "--seed",
+        str(request.seed),
+        "--start",
+        request.start.isoformat(),
+        "--end",
+        request.end.isoformat(),
+    ]
 
 
 def _text(summary: dict, job_id: int) -> str:
@@ -125,13 +159,6 @@ def _text(summary: dict, job_id: int) -> str:
         lines.append(f"  {row['stratum']:<22}{shares}{row['users']:>8,}")
     lines += [f"  warning: {w}" for w in summary["warnings"]]
     return "\n".join(lines)
-
-
-def _day(text: str, flag: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CliError(f"{flag} must be a date like 2026-03-31 (got '{text}')") from None
 
 
 def _now() -> datetime:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 
 from analytics.campaigns import results
 from analytics.cli import CliError, open_published
+from analytics.commands.json_values import plain
+from analytics.commands.options import number_option
 from models.settings import Settings
 
 NAME = "results"
@@ -16,12 +17,8 @@ HELP = "a campaign's conversion, orders and revenue per arm, and lift vs the hol
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--campaign", required=True, metavar="ID", help="campaign id or name (see `campaigns`)")
-    parser.add_argument(
-        "--pre-days",
-        type=int,
-        default=results.PRE_PERIOD_DAYS,
-        metavar="N",
-        help=f"days before the start used as the CUPED covariate (default {results.PRE_PERIOD_DAYS})",
+    number_option(
+        parser, "--pre-days", int, results.PRE_PERIOD_DAYS, "N", "days before the start used as the CUPED covariate"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -35,7 +32,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         con.close()
     shown = results.shown(result, settings.min_group_size)
-    print(json.dumps(_plain(shown)) if args.json else _text(shown))
+    print(json.dumps(plain(shown)) if args.json else _text(shown))
     return 0
 
 
@@ -78,16 +75,3 @@ def _lift_line(label: str, lift: dict, *, percent: bool) -> str:
         f"{label}: {lift['estimate'] * scale:+.2f}{unit}, 95% interval "
         f"{lift['low'] * scale:+.2f} to {lift['high'] * scale:+.2f}{adjusted}"
     )
-
-
-def _plain(value):
-    """JSON-safe: numpy numbers to Python, NaN and infinities to null, recursively."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value

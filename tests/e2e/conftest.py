@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +85,16 @@ def start_server(db_path: Path, log_dir: Path, extra_env: dict[str, str] | None 
             time.sleep(0.3)
     stop_server(server)
     pytest.fail(f"streamlit did not answer within {SERVER_START_GUARD_S} s:\n{server.output()}")
+
+
+@contextmanager
+def running_server(db_path: Path, log_dir: Path) -> Iterator[Server]:
+    """A server on ``db_path`` for the length of the block (a module fixture's body)."""
+    server = start_server(db_path, log_dir)
+    try:
+        yield server
+    finally:
+        stop_server(server)
 
 
 def stop_server(server: Server) -> None:

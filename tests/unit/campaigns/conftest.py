@@ -1,25 +1,11 @@
-"""A demo shop with its past campaigns, built once through the real job runner (marts included)."""
+"""A connection to the demo shop with its past campaigns (``campaign_shop``, tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from analytics.core import jobs, warehouse
+from analytics.core import warehouse
 from models.settings import Settings
-
-# 150k events: about 3,000 users, so both demo campaigns are planted (every arm >= 50 users).
-SHOP_EVENTS = 150_000
-
-
-@pytest.fixture(scope="session")
-def campaign_shop(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    from analytics.demo import build_demo
-
-    settings = Settings(db_path=tmp_path_factory.mktemp("campaigns") / "warehouse.duckdb")
-    built = jobs.run_job(settings, "demo", lambda ctx: build_demo(ctx, events=SHOP_EVENTS, seed=7, replace=False))
-    assert built.status == "done", built.error
-    assert built.summary["campaigns"] == 2
-    return settings
 
 
 @pytest.fixture
