@@ -43,10 +43,14 @@ def period_params(filters: Filters) -> dict[str, Any]:
     return filters.params() | {"prev_start": filters.previous_period().params()["start"]}
 
 
+def _session_period_params(filters: Filters) -> dict[str, Any]:
+    return filters.session_params() | {"prev_start": filters.previous_period().params()["start"]}
+
+
 def traffic_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per period (``current``, ``previous``): visitors, sessions, purchasers, purchasing,
     carting and carting-purchasing sessions, and the traffic rates of analytics.core.metrics."""
-    df = queries.frame(con, "traffic_totals", period_params(filters))
+    df = _traffic(con, "traffic_totals", filters)
     return metrics.derive(_both_periods(df, ["period"]))
 
 
@@ -59,14 +63,26 @@ def sales_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
 
 def traffic_trend(con: duckdb.DuckDBPyConnection, filters: Filters, grain: Grain = "day") -> pd.DataFrame:
     """One row per (period, bucket): ``bucket_start`` and the traffic counts and rates of that bucket."""
-    params = period_params(filters) | {"bucket_days": _bucket_days(grain)}
-    return metrics.derive(_complete(queries.frame(con, "traffic_trend", params), filters, grain))
+    df = _traffic(con, "traffic_trend", filters, {"bucket_days": _bucket_days(grain)})
+    return metrics.derive(_complete(df, filters, grain))
 
 
 def sales_trend(con: duckdb.DuckDBPyConnection, filters: Filters, grain: Grain = "day") -> pd.DataFrame:
     """One row per (period, bucket, currency): orders, revenue, purchasers and AOV."""
     params = period_params(filters) | {"bucket_days": _bucket_days(grain)}
     return metrics.derive(_complete(queries.frame(con, "sales_trend", params), filters, grain, "currency"))
+
+
+def _traffic(
+    con: duckdb.DuckDBPyConnection, query: str, filters: Filters, extra: dict[str, Any] | None = None
+) -> pd.DataFrame:
+    """A traffic query from the daily roll-up where the filters allow, else from the session marts
+    (the same answer; tests/unit/conversion/test_day_counts.py compares the two)."""
+    grain = filters.day_counts_grain()
+    if grain is None:
+        return queries.frame(con, query, period_params(filters) | (extra or {}))
+    params = _session_period_params(filters) | (extra or {}) | {"grain": grain}
+    return queries.frame(con, f"{query}_day_counts", params)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ SQL_MARTS = (
     "mart_sessions",
     "mart_session_steps",
     "mart_session_totals",
+    "mart_day_counts",
     "mart_order_lines",
 )
 CLV_HORIZON_DAYS = 365
