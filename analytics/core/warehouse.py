@@ -261,11 +261,16 @@ def unpublished(settings: Settings) -> Unpublished | None:
         return Unpublished(None, "unknown", True)
 
 
-def open_reader(snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to a published snapshot."""
+def open_reader(snapshot: Snapshot, memory_limit: str = "", threads: int = 0) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a published snapshot; ``memory_limit`` (e.g. "3GB") and ``threads``
+    cap DuckDB for a long-lived reader such as the dashboard's (settings page_memory_limit,
+    page_threads); empty and 0 keep DuckDB's defaults."""
     if not snapshot.path.is_file():
         raise WarehouseError(f"snapshot {snapshot.path} is missing")
-    return configure(duckdb.connect(str(snapshot.path), read_only=True))
+    config: dict[str, str | int] = {"memory_limit": memory_limit} if memory_limit else {}
+    if threads:
+        config["threads"] = threads
+    return configure(duckdb.connect(str(snapshot.path), read_only=True, config=config))
 
 
 def _remove_old_snapshots(settings: Settings, keep_from: int) -> None:
