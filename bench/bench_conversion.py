@@ -122,11 +122,12 @@ def ensure_warehouse(events: int, seed: int, memory_limit: str | None = None) ->
             ctx.con.execute("set memory_limit = $limit", {"limit": memory_limit})
             started, cpu = time.perf_counter(), time.process_time()
             with ctx.batch():
-                rows = marts.refresh(ctx.con)["rows"]
+                refreshed = marts.refresh(ctx.con)
             return {
                 "refresh_s": time.perf_counter() - started,
                 "refresh_cpu_s": time.process_time() - cpu,
-                "mart_rows": rows,
+                "mart_rows": refreshed["rows"],
+                "mart_seconds": refreshed["table_seconds"],
                 "memory_limit": memory_limit,
             }
 
@@ -371,6 +372,8 @@ def _print_project(project: dict) -> None:
         f"\nmart refresh ({where}): {project['refresh_s']:.1f} s wall (gate {GATE_REFRESH_S:.0f} s), "
         f"{project['refresh_cpu_s']:.1f} s CPU over all threads; rows: {rows}"
     )
+    if "mart_seconds" in project:
+        print("seconds per mart: " + ", ".join(f"{k} {v:.1f}" for k, v in project["mart_seconds"].items()))
     print(
         f"page queries process peak RSS {project['peak_rss_mb']:,.0f} MB "
         f"(DuckDB memory_limit {project['page_memory_limit']}, the page_memory_limit setting)"
