@@ -228,7 +228,7 @@ def _step_measures(options: FunnelOptions, grain: str) -> dict[str, str]:
     analytics/core/sql/mart_day_counts.sql) that the in-session options count."""
     order = "any_" if options.any_order else ""
     purchase = "view_purchase" if options.cart_optional else "view_cart_purchase"
-    return {"grain": grain, "cart_step": f"{order}view_cart", "purchase_step": f"{order}{purchase}"}
+    return {"day_counts_grain": grain, "cart_step": f"{order}view_cart", "purchase_step": f"{order}{purchase}"}
 
 
 def _from_step(step: str, options: FunnelOptions) -> str | None:

@@ -50,7 +50,7 @@ def _session_period_params(filters: Filters) -> dict[str, Any]:
 def traffic_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per period (``current``, ``previous``): visitors, sessions, purchasers, purchasing,
     carting and carting-purchasing sessions, and the traffic rates of analytics.core.metrics."""
-    df = _traffic(con, "traffic_totals", filters)
+    df = _traffic(con, ("traffic_totals", "traffic_totals_day_counts"), filters)
     return metrics.derive(_both_periods(df, ["period"]))
 
 
@@ -63,7 +63,7 @@ def sales_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
 
 def traffic_trend(con: duckdb.DuckDBPyConnection, filters: Filters, grain: Grain = "day") -> pd.DataFrame:
     """One row per (period, bucket): ``bucket_start`` and the traffic counts and rates of that bucket."""
-    df = _traffic(con, "traffic_trend", filters, {"bucket_days": _bucket_days(grain)})
+    df = _traffic(con, ("traffic_trend", "traffic_trend_day_counts"), filters, {"bucket_days": _bucket_days(grain)})
     return metrics.derive(_complete(df, filters, grain))
 
 
@@ -74,15 +74,17 @@ def sales_trend(con: duckdb.DuckDBPyConnection, filters: Filters, grain: Grain =
 
 
 def _traffic(
-    con: duckdb.DuckDBPyConnection, query: str, filters: Filters, extra: dict[str, Any] | None = None
+    con: duckdb.DuckDBPyConnection, names: tuple[str, str], filters: Filters, extra: dict[str, Any] | None = None
 ) -> pd.DataFrame:
-    """A traffic query from the daily roll-up where the filters allow, else from the session marts
-    (the same answer; tests/unit/conversion/test_day_counts.py compares the two)."""
+    """A traffic query (``names``: its session-mart and roll-up files) from the daily roll-up where
+    the filters allow, else from the session marts; the answers are the same
+    (tests/unit/conversion/test_day_counts.py compares the two)."""
+    from_sessions, from_day_counts = names
     grain = filters.day_counts_grain()
     if grain is None:
-        return queries.frame(con, query, period_params(filters) | (extra or {}))
-    params = _session_period_params(filters) | (extra or {}) | {"grain": grain}
-    return queries.frame(con, f"{query}_day_counts", params)
+        return queries.frame(con, from_sessions, period_params(filters) | (extra or {}))
+    params = _session_period_params(filters) | (extra or {}) | {"day_counts_grain": grain}
+    return queries.frame(con, from_day_counts, params)
 
 
 @dataclass(frozen=True)

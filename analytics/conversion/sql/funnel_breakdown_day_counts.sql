@@ -1,5 +1,5 @@
 -- funnel_breakdown.sql's answer within sessions for a breakdown by traffic source or device, read
--- from the daily roll-up mart_day_counts at grain $grain (the breakdown column; see
+-- from the daily roll-up mart_day_counts at grain $day_counts_grain (the breakdown column; see
 -- traffic_totals_day_counts.sql and funnel_steps_day_counts.sql for $cart_step, $purchase_step).
 -- Users are counted on their first day in the range in each group.
 with
@@ -7,7 +7,7 @@ with
     in_range as (
         select traffic_source, device, measure, value
         from day_counts
-        where grain = $grain and day >= cast($start as date) and day < cast($end as date)
+        where grain = $day_counts_grain and day >= cast($start as date) and day < cast($end as date)
             and ($traffic_sources is null or list_contains($traffic_sources, traffic_source))
             and ($devices is null or list_contains($devices, device))
             and (prev_day is null or prev_day < cast($start as date))
@@ -18,8 +18,8 @@ with
             cast(null as varchar) as category,
             cast(null as varchar) as brand,
             cast(null as varchar) as price_band,
-            case when $grain = 'traffic_source' then traffic_source end as traffic_source,
-            case when $grain = 'device' then device end as device,
+            case when $day_counts_grain = 'traffic_source' then traffic_source end as traffic_source,
+            case when $day_counts_grain = 'device' then device end as device,
             cast(null as varchar) as segment,
             coalesce(sum(value) filter (where measure = 'visitors'), 0) as visitors,
             coalesce(sum(value) filter (where measure = 'users_view'), 0) as users_view,

@@ -1,5 +1,5 @@
 -- funnel_steps.sql's answer within sessions (not across them) read from the daily roll-up
--- mart_day_counts at grain $grain (see traffic_totals_day_counts.sql). The options pick the
+-- mart_day_counts at grain $day_counts_grain (see traffic_totals_day_counts.sql). The options pick the
 -- measures: $cart_step and $purchase_step name the step variants ('view_cart' or 'any_view_cart';
 -- 'view_cart_purchase', 'view_purchase', 'any_view_cart_purchase' or 'any_view_purchase'), as
 -- analytics.conversion.funnels binds them. Users are counted on their first day in the range.
@@ -8,7 +8,7 @@ with
     in_range as (
         select measure, value
         from day_counts
-        where grain = $grain and day >= cast($start as date) and day < cast($end as date)
+        where grain = $day_counts_grain and day >= cast($start as date) and day < cast($end as date)
             and ($traffic_sources is null or list_contains($traffic_sources, traffic_source))
             and ($devices is null or list_contains($devices, device))
             and (prev_day is null or prev_day < cast($start as date))

@@ -1,4 +1,4 @@
--- traffic_totals.sql's answer read from the daily roll-up mart_day_counts at grain $grain (chosen
+-- traffic_totals.sql's answer read from the daily roll-up mart_day_counts at grain $day_counts_grain (chosen
 -- by analytics.core.filters.day_counts_grain: no product filter, at most one traffic source or
 -- device). Users are counted on their first day in each period (prev_day before the period or
 -- null), so the counts are the exact distinct counts of traffic_totals.sql.
@@ -10,7 +10,7 @@ with
             case when day >= cast($start as date) then cast($start as date) else cast($prev_start as date) end
                 as period_start
         from day_counts
-        where grain = $grain and day >= cast($prev_start as date) and day < cast($end as date)
+        where grain = $day_counts_grain and day >= cast($prev_start as date) and day < cast($end as date)
             and ($traffic_sources is null or list_contains($traffic_sources, traffic_source))
             and ($devices is null or list_contains($devices, device))
             and measure in ('visitors', 'purchasers', 'sessions', 'purchasing_sessions', 'carting_sessions',

@@ -1,4 +1,4 @@
--- traffic_trend.sql's answer read from the daily roll-up mart_day_counts at grain $grain (see
+-- traffic_trend.sql's answer read from the daily roll-up mart_day_counts at grain $day_counts_grain (see
 -- traffic_totals_day_counts.sql): users are counted on their first day in each bucket of
 -- $bucket_days days, so the counts are the exact distinct counts per bucket.
 with
@@ -9,7 +9,7 @@ with
             case when day >= cast($start as date) then cast($start as date) else cast($prev_start as date) end
                 as period_start
         from day_counts
-        where grain = $grain and day >= cast($prev_start as date) and day < cast($end as date)
+        where grain = $day_counts_grain and day >= cast($prev_start as date) and day < cast($end as date)
             and ($traffic_sources is null or list_contains($traffic_sources, traffic_source))
             and ($devices is null or list_contains($devices, device))
             and measure in ('visitors', 'purchasers', 'sessions', 'purchasing_sessions', 'carting_sessions',
