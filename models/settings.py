@@ -92,12 +92,6 @@ class Settings:
             value = getattr(self, name)
             if not isinstance(value, Path):
                 object.__setattr__(self, name, Path(value))
-        if not _MEMORY_SIZE.match(self.page_memory_limit):
-            raise SettingsError(
-                f"setting 'page_memory_limit' = {self.page_memory_limit!r} is not a memory size such as 3GB or 512MB"
-            )
-        if self.page_threads < 0:
-            raise SettingsError(f"setting 'page_threads' = {self.page_threads} must be 0 (one per core) or more")
 
     # Paths derived from db_path, so a test's temporary warehouse carries its own state.
     @property
@@ -237,6 +231,11 @@ def _validated(s: Settings) -> Settings:
         (0 < s.max_price <= MAX_PRICE_CAP, "max_price must be above 0 and at most 1e12"),
         (1 <= s.max_quantity <= MAX_QUANTITY_CAP, "max_quantity must be from 1 to 1e9"),
         (s.default_role in ROLES, f"default_role must be one of {', '.join(ROLES)}"),
+        (
+            bool(_MEMORY_SIZE.match(s.page_memory_limit)),
+            f"page_memory_limit must be a memory size such as 3GB or 512MB (got {s.page_memory_limit!r})",
+        ),
+        (s.page_threads >= 0, "page_threads must be 0 (one per core) or more"),
     ]
     for ok, message in checks:
         if not ok:
