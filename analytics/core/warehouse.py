@@ -267,10 +267,14 @@ def open_reader(snapshot: Snapshot, memory_limit: str = "", threads: int = 0) ->
     page_threads); empty and 0 keep DuckDB's defaults."""
     if not snapshot.path.is_file():
         raise WarehouseError(f"snapshot {snapshot.path} is missing")
-    config: dict[str, str | int] = {"memory_limit": memory_limit} if memory_limit else {}
+    con = configure(duckdb.connect(str(snapshot.path), read_only=True))
+    # Set after connecting, not as connect() config: a process may hold other connections to the
+    # same file, and DuckDB refuses a second connection with a different configuration.
+    if memory_limit:
+        con.execute("set memory_limit = $limit", {"limit": memory_limit})
     if threads:
-        config["threads"] = threads
-    return configure(duckdb.connect(str(snapshot.path), read_only=True, config=config))
+        con.execute("set threads = $threads", {"threads": threads})
+    return con
 
 
 def _remove_old_snapshots(settings: Settings, keep_from: int) -> None:
