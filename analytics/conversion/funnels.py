@@ -84,7 +84,12 @@ def funnel(con: duckdb.DuckDBPyConnection, filters: Filters, options: FunnelOpti
     ``purchases`` is set on the purchase step when repeat purchases are counted. ``from_step`` is
     the step a conversion is measured from (view for the purchase step when the cart is optional).
     """
-    row = queries.frame(con, "funnel_steps", filters.params() | options.params()).iloc[0]
+    grain = None if options.across_sessions else filters.day_counts_grain()
+    if grain is None:
+        row = queries.frame(con, "funnel_steps", filters.params() | options.params()).iloc[0]
+    else:
+        params = filters.session_params() | _step_measures(options, grain)
+        row = queries.frame(con, "funnel_steps_day_counts", params).iloc[0]
     records = []
     for step in STEPS:
         records.append(
@@ -117,8 +122,13 @@ def funnel_breakdown(
         raise ValueError(
             f"funnel breakdown needs one or more of: {', '.join(BREAKDOWNS)} (got {', '.join(breakdown) or 'none'})"
         )
-    params = filters.params() | options.params() | {"breakdown": list(breakdown)}
-    df = queries.frame(con, "funnel_breakdown", params)
+    grain = None if options.across_sessions else filters.day_counts_grain(breakdown)
+    if grain is None:
+        params = filters.params() | options.params() | {"breakdown": list(breakdown)}
+        df = queries.frame(con, "funnel_breakdown", params)
+    else:
+        params = filters.session_params() | _step_measures(options, grain)
+        df = queries.frame(con, "funnel_breakdown_day_counts", params)
     out = df[[*breakdown, *[c for c in df.columns if c not in BREAKDOWNS]]].copy()
     before_purchase = "users_view" if options.cart_optional else "users_cart"
     out["cart_conversion"] = metrics.ratio(out["users_cart"], out["users_view"])
@@ -211,6 +221,14 @@ def check_steps(step: str, not_step: str | None) -> None:
     if not_step is not None and not_step not in later:
         valid = f"one of {', '.join(later)}" if later else "none: it is the last step"
         raise ValueError(f"the excluded step must come after '{step}' ({valid}); got '{not_step}'")
+
+
+def _step_measures(options: FunnelOptions, grain: str) -> dict[str, str]:
+    """The parameters of the roll-up funnel queries: the grain and the measures (step variants of
+    analytics/core/sql/mart_day_counts.sql) that the in-session options count."""
+    order = "any_" if options.any_order else ""
+    purchase = "view_purchase" if options.cart_optional else "view_cart_purchase"
+    return {"day_counts_grain": grain, "cart_step": f"{order}view_cart", "purchase_step": f"{order}{purchase}"}
 
 
 def _from_step(step: str, options: FunnelOptions) -> str | None:

@@ -43,10 +43,14 @@ def period_params(filters: Filters) -> dict[str, Any]:
     return filters.params() | {"prev_start": filters.previous_period().params()["start"]}
 
 
+def _session_period_params(filters: Filters) -> dict[str, Any]:
+    return filters.session_params() | {"prev_start": filters.previous_period().params()["start"]}
+
+
 def traffic_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per period (``current``, ``previous``): visitors, sessions, purchasers, purchasing,
     carting and carting-purchasing sessions, and the traffic rates of analytics.core.metrics."""
-    df = queries.frame(con, "traffic_totals", period_params(filters))
+    df = _traffic(con, ("traffic_totals", "traffic_totals_day_counts"), filters)
     return metrics.derive(_both_periods(df, ["period"]))
 
 
@@ -59,14 +63,28 @@ def sales_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
 
 def traffic_trend(con: duckdb.DuckDBPyConnection, filters: Filters, grain: Grain = "day") -> pd.DataFrame:
     """One row per (period, bucket): ``bucket_start`` and the traffic counts and rates of that bucket."""
-    params = period_params(filters) | {"bucket_days": _bucket_days(grain)}
-    return metrics.derive(_complete(queries.frame(con, "traffic_trend", params), filters, grain))
+    df = _traffic(con, ("traffic_trend", "traffic_trend_day_counts"), filters, {"bucket_days": _bucket_days(grain)})
+    return metrics.derive(_complete(df, filters, grain))
 
 
 def sales_trend(con: duckdb.DuckDBPyConnection, filters: Filters, grain: Grain = "day") -> pd.DataFrame:
     """One row per (period, bucket, currency): orders, revenue, purchasers and AOV."""
     params = period_params(filters) | {"bucket_days": _bucket_days(grain)}
     return metrics.derive(_complete(queries.frame(con, "sales_trend", params), filters, grain, "currency"))
+
+
+def _traffic(
+    con: duckdb.DuckDBPyConnection, names: tuple[str, str], filters: Filters, extra: dict[str, Any] | None = None
+) -> pd.DataFrame:
+    """A traffic query (``names``: its session-mart and roll-up files) from the daily roll-up where
+    the filters allow, else from the session marts; the answers are the same
+    (tests/unit/conversion/test_day_counts.py compares the two)."""
+    from_sessions, from_day_counts = names
+    grain = filters.day_counts_grain()
+    if grain is None:
+        return queries.frame(con, from_sessions, period_params(filters) | (extra or {}))
+    params = _session_period_params(filters) | (extra or {}) | {"day_counts_grain": grain}
+    return queries.frame(con, from_day_counts, params)
 
 
 @dataclass(frozen=True)

@@ -261,11 +261,20 @@ def unpublished(settings: Settings) -> Unpublished | None:
         return Unpublished(None, "unknown", True)
 
 
-def open_reader(snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to a published snapshot."""
+def open_reader(snapshot: Snapshot, memory_limit: str = "", threads: int = 0) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a published snapshot; ``memory_limit`` (e.g. "3GB") and ``threads``
+    cap DuckDB for a long-lived reader such as the dashboard's (settings page_memory_limit,
+    page_threads); empty and 0 keep DuckDB's defaults."""
     if not snapshot.path.is_file():
         raise WarehouseError(f"snapshot {snapshot.path} is missing")
-    return configure(duckdb.connect(str(snapshot.path), read_only=True))
+    con = configure(duckdb.connect(str(snapshot.path), read_only=True))
+    # Set after connecting, not as connect() config: a process may hold other connections to the
+    # same file, and DuckDB refuses a second connection with a different configuration.
+    if memory_limit:
+        con.execute("set memory_limit = $limit", {"limit": memory_limit})
+    if threads:
+        con.execute("set threads = $threads", {"threads": threads})
+    return con
 
 
 def _remove_old_snapshots(settings: Settings, keep_from: int) -> None:

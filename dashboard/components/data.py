@@ -21,7 +21,8 @@ from dashboard.components.context import settings
 def _reader(path: str, seq: int) -> duckdb.DuckDBPyConnection:
     # Keyed by the snapshot: a newly published snapshot opens a new connection; the old one
     # is dropped from the cache and closed when no rerun uses it any more.
-    return warehouse.open_reader(Snapshot(seq, Path(path), "", None))
+    page = settings()
+    return warehouse.open_reader(Snapshot(seq, Path(path), "", None), page.page_memory_limit, page.page_threads)
 
 
 def snapshot() -> Snapshot | None:

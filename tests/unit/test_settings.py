@@ -43,6 +43,8 @@ def test_derived_paths_follow_db_path():
         ({"MA_DEMO_MODE": "perhaps"}, "demo_mode"),
         ({"MA_ROLES": "a@x.com=owner"}, "valid roles"),
         ({"MA_JOB_NICE": "25"}, "job_nice must be between 0 and 19"),
+        ({"MA_PAGE_MEMORY_LIMIT": "lots"}, "page_memory_limit must be a memory size"),
+        ({"MA_PAGE_THREADS": "-1"}, "page_threads must be 0"),
     ],
 )
 def test_bad_values_name_the_setting(environ, message):

@@ -69,3 +69,15 @@ def test_reader_keeps_old_snapshot_while_writer_publishes(settings):
 
 def test_no_snapshot_before_first_publish(settings):
     assert warehouse.current_snapshot(settings) is None
+
+
+def test_a_reader_is_capped_as_the_page_settings_say(tmp_path):
+    path = tmp_path / "w.duckdb"
+    writer = warehouse.configure(duckdb.connect(str(path)))
+    writer.close()
+    reader = warehouse.open_reader(warehouse.Snapshot(1, path, "", None), "512MB", 1)
+    try:
+        limit, threads = reader.execute("select current_setting('memory_limit'), current_setting('threads')").fetchone()
+    finally:
+        reader.close()
+    assert (limit, threads) == ("488.2 MiB", 1)
