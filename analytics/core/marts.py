@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from analytics.core import clv, faults, queries
+from analytics.core.engines import DuckDBEngine, Engine
 
 # Order matters: later marts read earlier ones.
 SQL_MARTS = (
@@ -33,19 +34,16 @@ CLV_HORIZON_DAYS = 365
 MIN_CLV_CUSTOMERS = 20  # fewer customers in a currency: no model is fitted for it
 
 
-def refresh(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+def refresh(con: duckdb.DuckDBPyConnection, engine: Engine | None = None) -> dict[str, Any]:
     """Rebuild every mart; returns ``{"rows": {table: count}, "seconds": s}``.
 
     Runs inside the caller's transaction (a job batch), so readers of the published snapshot
-    see either the old marts or the new ones, never a mix.
+    see either the old marts or the new ones, never a mix. ``engine`` runs the SQL marts
+    (analytics.core.engines; DuckDB in this connection by default, or Spark, whose tables are
+    loaded into this connection); customer value is fitted here either way.
     """
     started = time.perf_counter()
-    rows = {}
-    for table in SQL_MARTS:
-        # Table names are this module's literals; the query text is a file of analytics/core/sql.
-        con.execute(f"delete from {table}")
-        con.execute(f"insert into {table} by name {queries.sql(table)}")
-        rows[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
+    rows = (engine or DuckDBEngine()).refresh_marts(con, SQL_MARTS)
     faults.point("marts.mid_rebuild")
     rows["mart_customer_value"] = refresh_customer_value(con)
     seconds = time.perf_counter() - started
