@@ -10,6 +10,7 @@ Floats must agree to 1e-9 relative. Exit status 1 names each difference.
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import tempfile
 import time
@@ -31,6 +32,13 @@ from models.settings import Settings
 NAME = "spark-check"
 HELP = "check that Spark (spark_master) gives the same marts and page answers as DuckDB on a sample"
 RELATIVE_TOLERANCE = 1e-9
+FILTER_LABELS = ("recent", "all", "filtered")
+# One query of each page query function, for a quick check (the full set covers every option).
+QUICK = re.compile(
+    r"^(traffic_totals|sales_totals|rfm_scores|rfm_currencies|clv_models)\b|"
+    r"^(traffic_trend|sales_trend)\[\w+,day\]|^cohort_retention\[\w+,month\]|"
+    r"^(funnel|audience)\[\w+,(strict|across_sessions)\]|^funnel_breakdown\[\w+,(category|segment)\]"
+)
 MART_TABLES = (*marts.SQL_MARTS, "mart_customer_value", "mart_clv_models")
 
 PageQuery = Callable[[Any], pd.DataFrame]
@@ -44,6 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="users of the published warehouse to check on (default 2000; 0 = all)",
     )
+    parser.add_argument("--quick", action="store_true", help="one query of each page function, not every option")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -56,7 +65,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(f"no warehouse has been published at {settings.db_path}")
     started = time.perf_counter()
     try:
-        problems, checked = check(settings, snapshot.path, args.sample_users or None)
+        problems, checked = check(settings, snapshot.path, args.sample_users or None, quick=args.quick)
     except SparkUnavailable as exc:
         raise CliError(str(exc)) from exc
     for problem in problems:
@@ -69,18 +78,28 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if problems else 0
 
 
-def check(settings: Settings, source: Path, sample_users: int | None) -> tuple[list[str], int]:
-    """Refresh a sampled copy of ``source`` on both engines and compare; (differences, count)."""
+def check(
+    settings: Settings,
+    source: Path,
+    sample_users: int | None,
+    labels: tuple[str, ...] = FILTER_LABELS,
+    quick: bool = False,
+) -> tuple[list[str], int]:
+    """Refresh a sampled copy of ``source`` on both engines and compare the marts and the page
+    queries under the filter sets ``labels`` (``quick``: one query of each function);
+    returns (differences, tables and queries compared)."""
     from analytics.core.engines.spark_engine import SparkEngine
 
     engine = SparkEngine(settings)
     try:
-        return _check(engine, source, sample_users)
+        return _check(engine, source, sample_users, labels, quick)
     finally:
         engine.close()
 
 
-def _check(engine: Any, source: Path, sample_users: int | None) -> tuple[list[str], int]:
+def _check(
+    engine: Any, source: Path, sample_users: int | None, labels: tuple[str, ...], quick: bool
+) -> tuple[list[str], int]:
     from analytics.core.engines.spark_engine import SparkConnection
 
     with tempfile.TemporaryDirectory(prefix="spark-check-") as folder:
@@ -92,7 +111,9 @@ def _check(engine: Any, source: Path, sample_users: int | None) -> tuple[list[st
             marts.refresh(on_spark, engine)
             problems = mart_differences(duck, on_spark, MART_TABLES)
             engine.mirror(on_spark)
-            pages = page_queries(duck)
+            pages = page_queries(duck, labels)
+            if quick:
+                pages = {name: query for name, query in pages.items() if QUICK.search(name)}
             problems += page_differences(duck, SparkConnection(engine.spark), pages)
     return problems, len(MART_TABLES) + len(pages)
 
@@ -112,9 +133,10 @@ def sample_warehouse(source: Path, target: Path, users: int | None) -> None:
         )
 
 
-def page_queries(con: duckdb.DuckDBPyConnection) -> dict[str, PageQuery]:
+def page_queries(con: duckdb.DuckDBPyConnection, labels: tuple[str, ...] = FILTER_LABELS) -> dict[str, PageQuery]:
     """Every Overview and Conversion query function, under the filters and options the pages
-    offer: the last 30 days, a category and a device filter, the funnel options, each breakdown."""
+    offer: the last 30 days (recent), three years (all), the last 30 days with a category and a
+    device filter (filtered); the funnel options, each breakdown."""
     last = _as_date(queries.one(con, "event_date_range").get("last_day")) or date.today()
     recent = Filters(last - timedelta(days=29), last)
     everything = Filters(last - timedelta(days=3 * 365), last)
@@ -125,8 +147,9 @@ def page_queries(con: duckdb.DuckDBPyConnection) -> dict[str, PageQuery]:
         recent.start, recent.end, categories=(category,) if category else (), devices=(device,) if device else ()
     )
     found: dict[str, PageQuery] = {}
-    for label, flt in (("recent", recent), ("all", everything), ("filtered", narrowed)):
-        found |= _queries_for(label, flt)
+    sets = {"recent": recent, "all": everything, "filtered": narrowed}
+    for label in labels:
+        found |= _queries_for(label, sets[label])
     for currency in rfm.currencies(con):
         found[f"rfm_scores[{currency}]"] = lambda c, cur=currency: rfm.scores(c, everything, cur)
     found["rfm_currencies"] = lambda c: pd.DataFrame({"currency": rfm.currencies(c)})
@@ -204,7 +227,8 @@ def frame_difference(name: str, left: pd.DataFrame, right: pd.DataFrame) -> str 
             same = np.isclose(a, b, rtol=RELATIVE_TOLERANCE, atol=0, equal_nan=True)
         else:
             a_null, b_null = a.isna().to_numpy(), b.isna().to_numpy()
-            equal = a.astype(object).to_numpy() == b.astype(object).to_numpy()
+            # pd.NA refuses comparison: nulls become None first, and count as equal only to nulls
+            equal = a.astype(object).where(~a_null, None).to_numpy() == b.astype(object).where(~b_null, None).to_numpy()
             same = (a_null & b_null) | (~a_null & ~b_null & equal)
         if not same.all():
             row = int(np.flatnonzero(~same)[0])

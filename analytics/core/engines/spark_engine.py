@@ -86,7 +86,7 @@ def _session_for(master: str, driver_memory: str):
         # DuckDB timestamps carry no zone: UTC on both sides keeps every day and epoch the same.
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.parquet.inferTimestampNTZ.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4" if _LOCAL.match(master) else "200")
+        .config("spark.sql.shuffle.partitions", "2" if _LOCAL.match(master) else "200")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         # DuckDB's integer division, casts and overflow rules are the ANSI ones.
