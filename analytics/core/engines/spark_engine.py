@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import socket
+import sys
 import time
 import uuid
 from collections.abc import Iterable, Mapping
@@ -36,6 +37,7 @@ from analytics.core import queries
 from analytics.core.engines import transpile
 from models.settings import Settings
 
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 _LOCAL = re.compile(r"^local(\[(\*|\d+)(,\d+)?\])?$")
 _CONNECT_TIMEOUT_S = 5.0
 
@@ -92,6 +94,14 @@ def _session_for(master: str, driver_memory: str):
         # DuckDB's integer division, casts and overflow rules are the ANSI ones.
         .config("spark.sql.ansi.enabled", "true")
     )
+    if _LOCAL.match(master):
+        # Local Python workers run this interpreter and import this checkout (model jobs call
+        # the project's scorer there); a cluster's executors need the project installed.
+        # (PySpark reads the interpreter from PYSPARK_PYTHON, not from the session's config).
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        builder = builder.config(
+            "spark.executorEnv.PYTHONPATH", os.pathsep.join([str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")])
+        )
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
