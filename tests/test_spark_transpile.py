@@ -179,3 +179,25 @@ def test_unreachable_master_names_the_setting(monkeypatch: pytest.MonkeyPatch) -
     master = f"spark://127.0.0.1:{port}"
     with pytest.raises(spark_engine.SparkUnavailable, match=re.escape(f"spark_master = '{master}' does not answer")):
         spark_engine.check_prerequisites(Settings(engine="spark", spark_master=master))
+
+
+def test_refresh_marts_on_an_unreachable_master_stops_before_the_job(settings, capsys, monkeypatch) -> None:
+    from analytics.cli import main
+    from analytics.core import jobs
+
+    pytest.importorskip("pyspark")
+    monkeypatch.setenv("JAVA_HOME", "/usr")
+    jobs.run_job(settings, "noop", lambda ctx: None)
+    monkeypatch.setenv("MA_SPARK_MASTER", "spark://127.0.0.1:9")
+    assert main(["--db", str(settings.db_path), "refresh-marts", "--engine", "spark"]) == 2
+    assert "spark_master = 'spark://127.0.0.1:9' does not answer" in capsys.readouterr().err
+    assert [run["kind"] for run in jobs.list_jobs(settings)] == ["noop"]
+
+
+def test_sentiment_on_spark_asks_for_no_aspects(settings, capsys) -> None:
+    from analytics.cli import main
+    from analytics.core import jobs
+
+    jobs.run_job(settings, "noop", lambda ctx: None)
+    assert main(["--db", str(settings.db_path), "sentiment", "--engine", "spark"]) == 2
+    assert "add --no-aspects" in capsys.readouterr().err
