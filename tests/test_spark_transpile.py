@@ -201,3 +201,10 @@ def test_sentiment_on_spark_asks_for_no_aspects(settings, capsys) -> None:
     jobs.run_job(settings, "noop", lambda ctx: None)
     assert main(["--db", str(settings.db_path), "sentiment", "--engine", "spark"]) == 2
     assert "add --no-aspects" in capsys.readouterr().err
+
+
+def test_unwritable_lake_path_names_the_setting(tmp_path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the lake folder should be")
+    with pytest.raises(spark_engine.SparkUnavailable, match=r"lake_path = '.*not-a-folder' is not writable"):
+        spark_engine._work_folder(Settings(lake_path=str(blocker)))
