@@ -166,7 +166,7 @@ class SparkEngine:
 
     def mirror(self, con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> None:
         """Make the warehouse's tables (all, or ``tables``) Spark views over a Parquet copy, so
-        page queries can run on Spark (spark-check); the copy lives until the process ends."""
+        page queries can run on Spark (spark-check); ``close`` removes the copy."""
         existing = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
         if self._mirror is None:
             self._mirror = _work_folder(self.settings)
