@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from analytics.core import faults, queries
+from analytics.core import queries
 from analytics.core.jobs import JobContext
 from analytics.reviews.sentiment_job import COMMIT_REVIEWS, _score_batch, _write, pending_count
 from models.review_text import STAR_TITLE_PATTERN
@@ -55,7 +55,6 @@ def score_reviews_on_spark(
         rows = scores[scores["review_id"].isin(ids)]
         with ctx.batch(checkpoint={"after": ids[-1]}):
             _write(ctx, model, ids, rows, pd.DataFrame())
-        faults.point("sentiment.after_batch")
         done += len(ids)
         scored += len(rows)
         ctx.progress(done, total, f"{done:,}/{total:,} reviews written")
