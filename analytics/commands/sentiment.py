@@ -9,7 +9,7 @@ from analytics.core import jobs
 from analytics.reviews.sentiment_job import COMMIT_REVIEWS
 from models.registry import ModelNotFound, resolve_model
 from models.review_text import model_key
-from models.settings import Settings
+from models.settings import ENGINES, Settings
 
 NAME = "sentiment"
 HELP = "score review sentiment and aspects with a language model (only reviews it has not scored yet)"
@@ -29,6 +29,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="reviews per model call (default: setting sentiment_batch_size, larger on a GPU)",
     )
     parser.add_argument("--no-aspects", action="store_true", help="score overall sentiment only")
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        help="duckdb: score in this process; spark: on Spark executors (spark_master), overall sentiment "
+        "only (with --no-aspects); results land in the warehouse either way (default: setting engine)",
+    )
     parser.add_argument(
         "--commit-reviews",
         type=int,
@@ -57,6 +63,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(f"--commit-reviews must be at least 1 (got {args.commit_reviews})")
     if args.publish_first is not None and args.publish_first < 1:
         raise CliError(f"--publish-first must be at least 1 (got {args.publish_first})")
+    engine = args.engine or settings.engine
+    if engine == "spark" and not args.no_aspects:
+        raise CliError("sentiment --engine spark scores overall sentiment only: add --no-aspects (aspects run locally)")
     name = args.model or settings.sentiment_model
     try:
         resolve_model(name)
@@ -69,9 +78,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     finder = AspectFinder(settings, aspects).load() if aspects is not None else None
 
     def job(limit: int | None) -> jobs.JobFn:
+        if engine == "spark":
+            return _spark_job(args, settings, spark, scorer, limit)
         return lambda ctx: score_reviews(
             ctx, scorer, aspects=finder, batch_size=args.batch_size, commit_reviews=args.commit_reviews, limit=limit
         )
+
+    spark = _spark_session(settings) if engine == "spark" else None
 
     params = {"model": model_key(name), "aspects": aspects is not None}
     queued = True
@@ -85,6 +98,31 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         queued = False  # the dashboard's job row was the first part's
     _report(run_as_job(args, settings, "sentiment", job(None), params=params, queued=queued))
     return 0
+
+
+def _spark_session(settings: Settings):
+    # Spark starts before the job takes the warehouse lock, like the models load.
+    from analytics.core.engines.spark_engine import SparkUnavailable, session
+
+    try:
+        return session(settings)
+    except SparkUnavailable as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _spark_job(args: argparse.Namespace, settings: Settings, spark, scorer, limit: int | None) -> jobs.JobFn:
+    from analytics.reviews.spark_sentiment import score_reviews_on_spark
+
+    return lambda ctx: score_reviews_on_spark(
+        ctx,
+        spark,
+        settings,
+        scorer.name,
+        scorer.version,
+        batch_size=args.batch_size,
+        commit_reviews=args.commit_reviews,
+        limit=limit,
+    )
 
 
 def _report(result: jobs.JobResult) -> None:

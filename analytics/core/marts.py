@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from analytics.core import clv, faults, queries
+from analytics.core.engines import DuckDBEngine, Engine
 
 # Order matters: later marts read earlier ones.
 SQL_MARTS = (
@@ -34,21 +35,19 @@ CLV_HORIZON_DAYS = 365
 MIN_CLV_CUSTOMERS = 20  # fewer customers in a currency: no model is fitted for it
 
 
-def refresh(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """Rebuild every mart; returns ``{"rows": {table: count}, "seconds": s, "table_seconds": {table: s}}``.
+def refresh(con: duckdb.DuckDBPyConnection, engine: Engine | None = None) -> dict[str, Any]:
+    """Rebuild every mart; returns ``{"rows": {table: count}, "seconds": s, "table_seconds": {step: s}}``
+    (the steps are the engine's: each SQL mart, and for Spark its export and load, then customer value).
 
     Runs inside the caller's transaction (a job batch), so readers of the published snapshot
-    see either the old marts or the new ones, never a mix.
+    see either the old marts or the new ones, never a mix. ``engine`` runs the SQL marts
+    (analytics.core.engines; DuckDB in this connection by default, or Spark, whose tables are
+    loaded into this connection); customer value is fitted here either way.
     """
     started = time.perf_counter()
-    rows, table_seconds = {}, {}
-    for table in SQL_MARTS:
-        table_started = time.perf_counter()
-        # Table names are this module's literals; the query text is a file of analytics/core/sql.
-        con.execute(f"delete from {table}")
-        con.execute(f"insert into {table} by name {queries.sql(table)}")
-        rows[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
-        table_seconds[table] = round(time.perf_counter() - table_started, 2)
+    engine = engine or DuckDBEngine()
+    rows = engine.refresh_marts(con, SQL_MARTS)
+    table_seconds = {step: round(seconds, 2) for step, seconds in engine.seconds.items()}
     faults.point("marts.mid_rebuild")
     table_started = time.perf_counter()
     rows["mart_customer_value"] = refresh_customer_value(con)

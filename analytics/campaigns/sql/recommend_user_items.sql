@@ -165,7 +165,11 @@ with
             score,
             because_product_id,
             source
-        from (select * from personal union all by name select * from popular_for_user)
+        from (
+            select user_id, product_id, score, because_product_id, source, source_order from personal
+            union all
+            select user_id, product_id, score, because_product_id, source, source_order from popular_for_user
+        )
         qualify rank <= $k
     ),
     final as (

@@ -19,8 +19,10 @@ with
         where event_type = 'purchase'
     ),
     orders as (
-        -- one key and one day per order, whatever the times of its lines
-        select order_ref, min(event_time) as ordered_at, cast(row_number() over () as integer) as order_key
+        -- one key and one day per order, whatever the times of its lines; keys in order of time
+        -- and reference, so every engine and every rerun numbers the same data the same way
+        select order_ref, min(event_time) as ordered_at,
+            cast(row_number() over (order by min(event_time), order_ref) as integer) as order_key
         from purchase_events
         group by order_ref
     ),
@@ -57,7 +59,8 @@ with
     ),
     unmatched_refunds as (
         select r.refunded_at as dated_at,
-            cast((select count(*) from orders) + row_number() over () as integer) as order_key,
+            cast((select count(*) from orders)
+                + row_number() over (order by r.refunded_at, r.order_id, r.product_id) as integer) as order_key,
             r.user_id, r.currency, r.product_id, r.traffic_source, r.device, false as is_order,
             0 as count_items, 0.0 as revenue_gross, r.revenue_refunded
         from refunds r

@@ -5,10 +5,11 @@ with
     split as (
         select
             product_id,
-            case when strpos(text, ' Question: ') > 0 then trim(text[:strpos(text, ' Question: ') - 1]) else text end
-                as answer,
-            case when strpos(text, ' Question: ') > 0 then nullif(trim(text[strpos(text, ' Question: ') + 11:]), '') end
-                as question,
+            -- substring, not DuckDB's slice syntax, so the file reads the same on every engine
+            case when strpos(text, ' Question: ') > 0 then trim(substring(text, 1, strpos(text, ' Question: ') - 1))
+                else text end as answer,
+            case when strpos(text, ' Question: ') > 0
+                then nullif(trim(substring(text, strpos(text, ' Question: ') + 11)), '') end as question,
             source_ref,
             data_row
         from evidence

@@ -18,12 +18,16 @@ with
     final as (
         select
             user_rows.user_row,
-            coalesce(list_position($categories, products.category), if(products.category is null, -1, 0))
-                as category_code,
-            coalesce(list_position($brands, products.brand), if(products.brand is null, -1, 0)) as brand_code,
-            coalesce(list_position($traffic_sources, events.traffic_source), if(events.traffic_source is null, -1, 0))
-                as traffic_source_code,
-            coalesce(list_position($devices, events.device), if(events.device is null, -1, 0)) as device_code
+            -- array_position: null (DuckDB) or 0 (Spark) for a value not in the list, so coalesce to 0
+            case when products.category is null then -1 else coalesce(array_position($categories, products.category), 0)
+            end as category_code,
+            case when products.brand is null then -1 else coalesce(array_position($brands, products.brand), 0)
+            end as brand_code,
+            case when events.traffic_source is null then -1
+                else coalesce(array_position($traffic_sources, events.traffic_source), 0)
+            end as traffic_source_code,
+            case when events.device is null then -1 else coalesce(array_position($devices, events.device), 0)
+            end as device_code
         from events
         left join products using (product_id)
         join user_rows using (user_id)
