@@ -35,6 +35,7 @@ COMMANDS = (
     "recommend",
     "opportunities",
     "answer",
+    "advise",
     "plan",
     "campaigns",
     "results",
