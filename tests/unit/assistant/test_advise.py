@@ -9,8 +9,9 @@ from analytics.assistant.advice import Catalog, advise
 from analytics.cli import main
 from tests.unit.assistant.test_import_product_qa import ROWS, write_csv
 
+EDITING = "a 15 inch laptop with 16 gb ram, good for video editing"
 LAPTOP = [
-    [9, "q?", "L1", "a 15 inch laptop with 16 gb ram, good for video editing", "description", 8, "Nimbus 15 laptop", 0, ""],
+    [9, "q?", "L1", EDITING, "description", 8, "Nimbus 15 laptop", 0, ""],
     [9, "q?", "L1", "battery lasts all day when editing video", "review", 9, "Nimbus 15 laptop", 0, ""],
     [10, "q?", "C1", "a cotton t-shirt in five colours", "description", 10, "Basic tee", 0, ""],
 ]

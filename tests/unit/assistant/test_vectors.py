@@ -23,9 +23,7 @@ class CountingEmbedder:
         return self.embedder.encode(texts)
 
 
-def test_import_stores_a_vector_per_distinct_text_and_answering_embeds_only_the_question(
-    settings, tmp_path, embedder
-):
+def test_import_stores_a_vector_per_distinct_text_and_answering_embeds_only_the_question(settings, tmp_path, embedder):
     path = write_csv(tmp_path / "pqa.csv", ROWS)
     argv = ["--db", str(settings.db_path), "import", str(path), "--format", "product_qa", "--create"]
     assert main(argv) == 0
