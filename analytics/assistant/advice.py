@@ -107,7 +107,7 @@ def advise(need: str, catalog: Catalog, embedder, limit: int = 5) -> list[Sugges
 
 def _vectors(texts: pd.DataFrame, embedder) -> np.ndarray:
     """The stored vector of each text, the encoder's for texts without one (titles, descriptions)."""
-    stored = texts["vector"].map(lambda v: v is not None and not (isinstance(v, float) and np.isnan(v)))
+    stored = texts["vector"].map(lambda v: isinstance(v, list | tuple | np.ndarray))  # null reads as None or NA
     missing = texts.loc[~stored, "text"].tolist()
     fresh = iter(embedder.encode(missing)) if missing else iter(())
     rows = zip(texts["vector"], stored, strict=True)
