@@ -18,41 +18,65 @@ from analytics.demo.catalog import Catalog
 from analytics.demo.catalog_tree import LEAVES
 
 TIER_WORDS = ("budget", "good-value", "mid-range", "premium")
-# Per top category: (attribute, question, yes answer, no answer) for one yes/no property, and the
-# materials the description may name.
+# Per top category, one yes/no property: (attribute, question, description when it has it, when
+# it does not, earlier answer yes, earlier answer no).
 YES_NO = {
     "electronics": (
         "water resistant",
         "Is it waterproof?",
+        "It is water resistant (IPX4).",
+        "It is not water resistant.",
         "Yes, it is rated water resistant (IPX4).",
         "No, it is not water resistant, keep it dry.",
     ),
     "computers": (
         "backlit keys",
         "Does it have a backlit keyboard?",
+        "Its keys are backlit.",
+        "Its keys are not backlit.",
         "Yes, the keys are backlit.",
         "No, the keys are not backlit.",
     ),
     "appliances": (
         "quiet mode",
         "Is it quiet enough to run at night?",
+        "It has a quiet mode.",
+        "It has no quiet mode.",
         "Yes, it has a quiet mode.",
         "No, it has no quiet mode and is fairly loud.",
     ),
     "apparel": (
         "machine washable",
         "Can I put it in the washing machine?",
+        "It is machine washable at 30 degrees.",
+        "It is hand wash only.",
         "Yes, it is machine washable at 30 degrees.",
         "No, hand wash only.",
     ),
-    "beauty": ("fragrance free", "Is it fragrance free?", "Yes, it is fragrance free.", "No, it has a light scent."),
+    "beauty": (
+        "fragrance free",
+        "Is it fragrance free?",
+        "It is fragrance free.",
+        "It has a light scent.",
+        "Yes, it is fragrance free.",
+        "No, it has a light scent.",
+    ),
     "home": (
         "assembly required",
         "Does it need assembly?",
+        "It needs assembly (about 30 minutes).",
+        "It arrives assembled.",
         "Yes, it needs assembly, about 30 minutes.",
         "No, it arrives assembled.",
     ),
-    "sport": ("waterproof", "Can I use it in the rain?", "Yes, it is waterproof.", "No, it is not waterproof."),
+    "sport": (
+        "waterproof",
+        "Can I use it in the rain?",
+        "It is waterproof.",
+        "It is not waterproof.",
+        "Yes, it is waterproof.",
+        "No, it is not waterproof.",
+    ),
 }
 MATERIALS = {
     "electronics": ("aluminium", "plastic", "glass"),
@@ -76,17 +100,16 @@ def product_knowledge(catalog: Catalog, rng: np.random.Generator) -> tuple[pd.Da
     for i in range(n):
         leaf = LEAVES[int(catalog.leaf[i])]
         top, tier = leaf.top, int(catalog.tier[i])
-        attribute, question, yes, no = YES_NO.get(top, YES_NO["home"])
+        attribute, question, has, has_not, yes, no = YES_NO.get(top, YES_NO["home"])
         materials = MATERIALS.get(top, MATERIALS["home"])
         material = materials[int(material_pick[i]) % len(materials)]
         years = WARRANTY_YEARS[min(tier, len(WARRANTY_YEARS) - 1)]
-        period = f"{years} year{'s' if years != 1 else ''}"
+        period = f"{years} year{'s' if years != 1 else ''}"  # "warranty: 2 years"; "a 2-year warranty"
         pid, brand, noun = str(catalog.product_id[i]), str(catalog.brand[i]), leaf.noun.lower()
         flag = bool(has_property[i])
         description = (
             f"The {brand} {leaf.noun} is a {TIER_WORDS[min(tier, 3)]} {noun} made of {material}. "
-            f"{'It is ' + attribute + '.' if flag else 'It is not ' + attribute + '.'} "
-            f"It comes with a {years} year warranty."
+            f"{has if flag else has_not} It comes with a {years}-year warranty."
         )
         for kind, text in (
             ("description", description),
@@ -96,7 +119,7 @@ def product_knowledge(catalog: Catalog, rng: np.random.Generator) -> tuple[pd.Da
             ("attribute", f"warranty: {period}"),
         ):
             documents.append((_id("doc", pid, kind, text), pid, kind, text, f"demo:{pid}"))
-        warranty = ("How long is the warranty?", f"It has a {period} warranty.")
+        warranty = ("How long is the warranty?", f"It has a {years}-year warranty.")
         for asked, answer in ((question, yes if flag else no), warranty):
             qa.append((_id("qa", pid, asked, answer), pid, asked, answer, f"demo:{pid}"))
     return (
