@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.assistant import rerank, safety
-from analytics.assistant.answers import Assistant, Evidence, compose
+from analytics.assistant.answers import Assistant, Evidence, best_sentence, compose
 from analytics.assistant.bm25 import bm25_scores
 from analytics.assistant.knowledge import evidence_text, product_knowledge
 from models.embeddings import TextEmbedder
@@ -39,6 +39,7 @@ from models.settings import Settings
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "product_qa_amazon"
 EPQA = DATA / "epqa_dev_part.csv.gz"
 HETPQA = DATA / "hetpqa_evidence_ranking_dev.csv.gz"
+HETPQA_ANSWERS = DATA / "hetpqa_answer_generation_dev.csv.gz"
 TARGET_ANSWERED = 0.87  # calibration-half share of answerable questions answered (goal 0.85 on held-out, with margin)
 C_GRID = (0.03, 0.3, 3.0)  # inverse L2 strengths tried for the evidence model
 FOLDS = 5
@@ -237,6 +238,7 @@ def main() -> int:
     report_operating_point(tops, answerable, tune, reranker.abstain_below)
     report_yes_no(held, scores, reranker.abstain_below)
     report_groundedness(epqa, scores, reranker.abstain_below)
+    report_answer_generation(embedder)
     report_canary(settings, embedder, reranker, epqa)
     report_latency(settings, embedder, reranker, epqa)
     return 0
@@ -316,6 +318,49 @@ def _compose(g: Group, scores: dict, threshold: float):
     return compose(
         g.product_id, g.question, g.question.strip(), ranked_evidence(g, evidence_scores), answerable, threshold
     )
+
+
+def rouge_l(candidate: str, reference: str) -> float:
+    """ROUGE-L F1 over lower-case word tokens (longest common subsequence)."""
+    a, b = candidate.lower().split(), reference.lower().split()
+    if not a or not b:
+        return 0.0
+    previous = [0] * (len(b) + 1)
+    for word in a:
+        current = [0]
+        for j, other in enumerate(b):
+            current.append(previous[j] + 1 if word == other else max(previous[j + 1], current[j]))
+        previous = current
+    lcs = previous[-1]
+    if lcs == 0:
+        return 0.0
+    precision, recall = lcs / len(a), lcs / len(b)
+    return 2 * precision * recall / (precision + recall)
+
+
+def report_answer_generation(embedder) -> None:
+    """hetPQA answer generation (dev): each question's evidence and hand-written answer; the shipped
+    wording (verdict opening, attribution, best sentence) against quoting the evidence unchanged."""
+    frame = pd.read_csv(HETPQA_ANSWERS, sep="\t", keep_default_na=False, dtype=str)
+    shipped, sentence, quoted, written = [], [], [], []
+    for row in frame.itertuples():
+        kind, text = evidence_text(row.source, row.candidate)
+        result = compose(row.ASIN, row.question, row.question, [Evidence(kind, text, "c", 1.0)], 1.0, 0.0)
+        shipped.append(result.answer)
+        sentence.append(best_sentence(row.question, text))
+        quoted.append(text)
+        written.append(row.answer)
+    reference = embedder.encode(written)
+    print(f"\nhetPQA answer generation, {len(frame)} dev questions with one piece of evidence each:")
+    variants = (
+        ("shipped answer", shipped),
+        ("its quoted sentence alone", sentence),
+        ("evidence quoted unchanged", quoted),
+    )
+    for name, answers in variants:
+        rouge = float(np.mean([rouge_l(a, w) for a, w in zip(answers, written, strict=True)]))
+        similarity = float(np.mean(np.sum(embedder.encode(answers) * reference, axis=1)))
+        print(f"  {name:26} ROUGE-L {rouge:.3f}   MiniLM cosine to the written answer {similarity:.3f}")
 
 
 def canary_knowledge(g: Group, review: str) -> pd.DataFrame:
