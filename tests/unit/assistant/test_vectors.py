@@ -8,6 +8,7 @@ from analytics.assistant.knowledge import product_knowledge
 from analytics.assistant.vectors import stored_vectors, texts_without_vectors
 from analytics.cli import main
 from analytics.core import warehouse
+from tests.unit import statements
 from tests.unit.assistant.test_import_product_qa import ROWS, write_csv
 
 
@@ -23,10 +24,14 @@ class CountingEmbedder:
         return self.embedder.encode(texts)
 
 
-def test_import_stores_a_vector_per_distinct_text_and_answering_embeds_only_the_question(settings, tmp_path, embedder):
+def test_import_stores_a_vector_per_distinct_text_and_answering_embeds_only_the_question(
+    settings, tmp_path, embedder, monkeypatch
+):
+    used = statements.record(monkeypatch)
     path = write_csv(tmp_path / "pqa.csv", ROWS)
     argv = ["--db", str(settings.db_path), "import", str(path), "--format", "product_qa", "--create"]
     assert main(argv) == 0
+    assert not statements.job_statements("assistant") - used  # the import job ran every writing statement
     con = warehouse.open_reader(warehouse.current_snapshot(settings))
     try:
         assert texts_without_vectors(con, settings.embedding_model) == []
