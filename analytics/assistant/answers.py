@@ -109,6 +109,7 @@ class Assistant:
         self.cache_products = cache_products
         self._cache: dict[tuple[str, int], np.ndarray] = {}
         self.stored: dict[str, np.ndarray] = {}
+        self.asked: dict[str, np.ndarray] = {}  # question -> vector, embedded together for a batch
 
     def load(self) -> Assistant:
         """Load the sentence encoder and the shipped reranker weights."""
@@ -129,12 +130,19 @@ class Assistant:
         if not texts:
             return np.zeros(0), 0.0
         vectors = self._vectors(texts, key)
-        query = self.embedder.encode([question])[0]
+        query = self.asked[question] if question in self.asked else self.embedder.encode([question])[0]
         bm25 = bm25_scores(question, texts)
         matrix = rerank.features(question, kinds, texts, bm25, vectors @ query)
         scores = self.reranker.probability(matrix)
         answerable = self.reranker.answerable(rerank.question_features(question, matrix, bm25, scores))
         return scores, answerable
+
+    def embed_questions(self, questions: Sequence[str]) -> None:
+        """Embed a batch's questions in one call (as ``answer`` will ask them, surrounding space
+        removed): one encoder pass instead of one per question."""
+        distinct = [q for q in dict.fromkeys(q.strip() for q in questions) if q not in self.asked]
+        if distinct:
+            self.asked.update(zip(distinct, self.embedder.encode(distinct), strict=True))
 
     def _vectors(self, texts: Sequence[str], key: str | None) -> np.ndarray:
         if key is None:

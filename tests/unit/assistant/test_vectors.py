@@ -57,3 +57,18 @@ def test_a_snapshot_from_before_migration_110_has_no_stored_vectors():
     con = duckdb.connect()
     con.execute("create table product_knowledge (product_id varchar, kind varchar, text varchar, ref varchar)")
     assert stored_vectors(con, "B01", "any") == {}
+
+
+def test_a_batch_embeds_its_questions_in_one_call(settings, embedder, kettle):
+    counting = CountingEmbedder(embedder)
+    assistant = Assistant(settings, counting).load()
+    assistant.stored = dict(zip(kettle["text"], embedder.encode(kettle["text"].tolist()), strict=True))
+    questions = ["Is it dishwasher safe?", "  How big is it? ", "Is it dishwasher safe?"]
+    assistant.embed_questions(questions)
+    answers = [assistant.answer("K1", q, kettle) for q in questions]
+    assert counting.calls == [["Is it dishwasher safe?", "How big is it?"]]
+    single = Assistant(settings, embedder).load().answer("K1", "How big is it?", kettle)
+    # Batched encoding pads the questions together: scores agree to float precision, not bit for bit.
+    assert [e.ref for e in answers[1].evidence] == [e.ref for e in single.evidence]
+    assert np.allclose([e.score for e in answers[1].evidence], [e.score for e in single.evidence], atol=1e-5)
+    assert answers[1].verdict == single.verdict
