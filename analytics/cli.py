@@ -36,6 +36,7 @@ COMMANDS = (
     "recommend",
     "opportunities",
     "answer",
+    "advise",
     "plan",
     "campaigns",
     "results",

@@ -24,6 +24,7 @@ JOB_DIRS = {"ingest", "demo"}
 # Each SQL folder holding such statements, and the test file that checks that its job runs every
 # one of them (with tests/unit/statements.py).
 STATEMENT_CHECKS = {
+    "assistant": "tests/unit/assistant/test_vectors.py",
     "campaigns": "tests/unit/campaigns/test_statements.py",
     "conversion": "tests/unit/conversion/test_funnels.py",
     "demo": "tests/unit/test_demo_job.py",
@@ -54,6 +55,7 @@ PARAM_EXAMPLES: dict[str, object] = {
     "devices": None,
     "file_sha256": "0" * 64,
     "product_id": "p1",  # the assistant's product knowledge
+    "user_id": "u1",  # advice for one user
     # conversion analytics (trends, funnels, cohorts, RFM)
     "prev_start": datetime(2025, 12, 1),
     "bucket_days": 7,

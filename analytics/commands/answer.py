@@ -26,6 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from analytics.assistant.answers import Assistant, QuestionError, check_question
     from analytics.assistant.knowledge import UnknownProductError, product_knowledge
+    from analytics.assistant.vectors import stored_vectors
 
     asks = _asks(args)
     for where, (_, question) in asks.items():
@@ -34,6 +35,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         except QuestionError as exc:
             raise CliError(str(exc)) from None
     con = open_published(settings)
+    stored = {}
     try:
         knowledge = {}
         for where, (product_id, _) in asks.items():
@@ -42,9 +44,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                     knowledge[product_id] = product_knowledge(con, product_id)
                 except UnknownProductError as exc:
                     raise CliError(f"{where}: {exc}") from None
+                stored.update(stored_vectors(con, product_id, settings.embedding_model))
     finally:
         con.close()
     assistant = Assistant(settings).load()  # every input checked before the models load
+    assistant.stored = stored
+    assistant.embed_questions([question for _, question in asks.values()])
     for product_id, question in asks.values():
         result = assistant.answer(product_id, question, knowledge[product_id])
         print(json.dumps(result.to_json(), ensure_ascii=False) if args.json else _text(result), flush=True)

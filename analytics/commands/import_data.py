@@ -41,6 +41,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return _import(path, args, mapping, settings)
 
 
+def _embed_evidence(ctx: jobs.JobContext, settings: Settings) -> int:
+    """Vectors of the new product knowledge, so that answering embeds only the question
+    (docs/ASSISTANT.md); texts imported in other formats are embedded when first asked about."""
+    from analytics.assistant.vectors import store_missing
+    from models.embeddings import TextEmbedder
+
+    def report(fraction: float, message: str) -> None:
+        ctx.progress(round(100 * fraction, 1), 100, message)
+
+    embedder = TextEmbedder(settings).load()
+    with ctx.batch():
+        return store_missing(ctx.con, embedder, settings.embedding_model, report)
+
+
 def _check(path: Path, format_name: str | None, mapping: str | None, as_json: bool, limits: Limits) -> int:
     preview = preview_file(path, format_name, mapping, limits=limits)
     if as_json:
@@ -71,10 +85,14 @@ def _import(path: Path, args: argparse.Namespace, mapping: str | None, settings:
         try:
             # The command line is trusted as an admin (CLI_ACTOR); --actor names who asked (the dashboard
             # checked that user's role before launching the job).
-            return import_file(ctx, path, args.format, mapping, actor=Actor(args.actor, Role.ADMIN)).summary()
+            result = import_file(ctx, path, args.format, mapping, actor=Actor(args.actor, Role.ADMIN))
         except IngestError as exc:
             bad_input.append(exc)
             raise
+        summary = result.summary()
+        if result.format == "product_qa" and result.rows_written:
+            summary["evidence_vectors"] = _embed_evidence(ctx, settings)
+        return summary
 
     params = {"path": str(path), "format": args.format, "mapping": mapping}
     try:

@@ -22,6 +22,7 @@ from analytics.demo import writer
 from analytics.demo.campaigns import plant_campaigns
 from analytics.demo.catalog import Catalog, build_catalog
 from analytics.demo.chunk import generate_chunk
+from analytics.demo.knowledge import product_knowledge
 from analytics.demo.params import DemoParams, Plan, plan_for
 from analytics.demo.reviews import draw_reviews
 from analytics.demo.searches import QueryPool, build_query_pool, draw_searches
@@ -30,6 +31,7 @@ from analytics.demo.writer import Counters
 
 # Independent random streams: SeedSequence(seed, spawn_key=...) is what SeedSequence.spawn makes.
 CATALOG_STREAM, QUERY_STREAM, CHUNK_STREAM = 0, 1, 2
+KNOWLEDGE_STREAM = 3  # its own stream: adding product knowledge leaves every other draw as it was
 
 
 def build_demo(
@@ -135,6 +137,8 @@ def _first_batch(
         con, import_id, import_name(events, seed), fingerprint, now, "demo shop: first chunk being written"
     )
     writer.write_products(con, catalog)
+    documents, qa = product_knowledge(catalog, _rng(seed, KNOWLEDGE_STREAM))
+    writer.write_product_knowledge(con, documents, qa, import_id)
 
 
 def import_name(events: int, seed: int) -> str:

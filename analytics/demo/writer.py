@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from analytics.core import queries
@@ -37,6 +38,8 @@ CANONICAL_TABLES = (
     "reviews",
     "searches",
     "users",
+    "product_qa",
+    "product_documents",
     "products",
     "imports",
 )
@@ -47,6 +50,8 @@ INSERTS = {
     "reviews": "insert_reviews",
     "searches": "insert_searches",
     "products": "insert_products",
+    "product_documents": "insert_product_documents",
+    "product_qa": "insert_product_qa",
 }
 
 
@@ -112,6 +117,14 @@ def update_import(con: duckdb.DuckDBPyConnection, import_id: int, rows: int, not
 def write_products(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """Write the catalog to ``products``."""
     _insert(con, "demo_products", pa.Table.from_pandas(catalog.frame(), preserve_index=False), None)
+
+
+def write_product_knowledge(
+    con: duckdb.DuckDBPyConnection, documents: pd.DataFrame, qa: pd.DataFrame, import_id: int
+) -> None:
+    """Write the catalog's descriptions, attributes and earlier Q&A (analytics.demo.knowledge)."""
+    _insert(con, "demo_product_documents", pa.Table.from_pandas(documents, preserve_index=False), import_id)
+    _insert(con, "demo_product_qa", pa.Table.from_pandas(qa, preserve_index=False), import_id)
 
 
 def chunk_tables(

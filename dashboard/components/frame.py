@@ -36,6 +36,7 @@ PAGES = (
     PageSpec("conversion.py", "Conversion", ":material/filter_alt:", "view_charts", uses_filters=True),
     PageSpec("segments.py", "Segments", ":material/groups:", "view_segments", uses_filters=True),
     PageSpec("reviews.py", "Reviews", ":material/reviews:", "view_reviews", uses_filters=True),
+    PageSpec("assistant.py", "Assistant", ":material/support_agent:", "view_charts"),
     PageSpec("campaigns.py", "Campaign studio", ":material/campaign:", "view_charts"),
     PageSpec("data.py", "Data", ":material/database:", "view_charts"),
     PageSpec("audit.py", "Audit log", ":material/policy:", "view_audit"),

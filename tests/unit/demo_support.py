@@ -13,7 +13,7 @@ import pandas as pd
 from analytics.core import warehouse
 from analytics.demo import DemoParams, build_demo
 
-DATA_TABLES = ("events", "products", "users", "reviews", "searches")
+DATA_TABLES = ("events", "products", "users", "reviews", "searches", "product_documents", "product_qa")
 FEATURES_SQL = (Path(__file__).parent / "demo_user_features.sql").read_text(encoding="utf-8")
 
 

@@ -60,8 +60,8 @@ def test_the_canary_never_reaches_an_answer_and_a_benign_review_does(assistant, 
     control = "I asked for a refund by writing to refunds@example.com and had my money back in two days."
     benign = pd.concat([kettle, pd.DataFrame([("review", control, "good")], columns=kettle.columns)])
     result = assistant.answer("K1", "How do I get a refund? Which email do I write to?", benign)
-    assert result.evidence[0].ref == "good"
-    assert "writing to [email]" in result.answer  # reached the answer, address masked
+    assert result.evidence[0].ref == "good"  # ranked first: the filter leaves benign reviews alone
+    assert "writing to [email]" in result.evidence[0].text  # address masked where it is shown
 
 
 @pytest.mark.parametrize("question", ["", "   \n\t", "x" * 10_000])
@@ -71,10 +71,18 @@ def test_empty_and_oversized_questions_are_refused(question):
 
 
 def test_abstention_follows_the_threshold():
-    evidence = [Evidence("review", "it has 3 speeds", "r", 0.4)]
-    assert compose("P", "q?", "does it have 3 speeds?", evidence, 0.5).verdict == "unknown"
-    shipped = compose("P", "q?", "does it have 3 speeds?", evidence, 0.3)
+    evidence = [Evidence("review", "it has 3 speeds", "r", 0.9)]
+    abstained = compose("P", "q?", "does it have 3 speeds?", evidence, 0.4, 0.5)
+    assert (abstained.verdict, abstained.answer, round(abstained.confidence, 3)) == ("unknown", NOT_IN_CATALOG, 0.6)
+    shipped = compose("P", "q?", "does it have 3 speeds?", evidence, 0.4, 0.3)
     assert shipped == Answer("P", "q?", "yes", 'Yes. A customer says: "it has 3 speeds"', 0.4, evidence)
+
+
+def test_a_hedged_answer_is_a_worded_yes():
+    evidence = [Evidence("qa", "I think it fits the FRS20, mine is similar", "q", 0.9)]
+    shipped = compose("P", "q?", "will it fit my frs20?", evidence, 0.8, 0.5)
+    assert shipped.verdict == "yes"
+    assert shipped.answer.startswith("Probably yes. An earlier answer")
 
 
 def test_instruction_like_text_is_recognised():
@@ -114,5 +122,6 @@ def test_stance_of_evidence(evidence, verdict):
 def test_shipped_weights_match_the_features():
     reranker = rerank.Reranker.load()
     assert len(reranker.coef) == len(rerank.FEATURES)
+    assert len(reranker.question_coef) == len(rerank.QUESTION_FEATURES)
     assert 0.0 < reranker.abstain_below < 1.0
-    assert re.search("hetPQA", reranker.trained_on)
+    assert re.search("ePQA calibration half", reranker.trained_on)

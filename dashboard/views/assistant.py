@@ -1,0 +1,59 @@
+"""Assistant: answers to product questions from the shop's own catalog, shopping advice, and what customers ask."""
+
+import streamlit as st
+
+from analytics.assistant.advice import UnknownUserError
+from analytics.assistant.answers import QuestionError
+from analytics.trust import privacy
+from dashboard.components import assistant as widgets
+from dashboard.components import data, trust
+from dashboard.components.context import settings
+
+who = trust.gate("view_charts")  # every role may ask: answers quote only what the catalog publishes
+st.title("Assistant")
+st.caption(
+    "Answers from the shop's own descriptions, attributes, earlier Q&A and reviews, with their sources; "
+    "when they do not answer, it says so."
+)
+data.require_warehouse()
+run_settings = settings()
+ask, shop, asked = st.tabs(["Ask about a product", "Shopping advice", "What customers ask"])
+
+with ask:
+    product_id = widgets.pick_product()
+    question = st.text_input("Question", placeholder="Is it waterproof?", key="assistant_question")
+    if product_id and st.button("Answer", key="assistant_answer", type="primary"):
+        try:
+            with st.spinner("Reading the product's knowledge ..."):
+                widgets.show_answer(widgets.answer(run_settings, product_id, question))
+        except QuestionError as exc:
+            st.error(str(exc))
+
+with shop:
+    need = st.text_input("What is the shopper looking for?", placeholder="a quiet coffee machine", key="assistant_need")
+    user_id = st.text_input("For user (optional: their history and segment reorder the list)", key="assistant_user")
+    if st.button("Suggest", key="assistant_suggest", type="primary"):
+        try:
+            with st.spinner("Searching the catalog ..."):
+                table = widgets.advice(run_settings, need, user_id.strip() or None)
+        except (QuestionError, UnknownUserError) as exc:
+            st.error(str(exc))
+        else:
+            if table.empty:
+                st.info("Nothing in the catalog matches this need closely enough.")
+            else:
+                trust.show_table(table, key="assistant_advice_table", mask=["Why"])
+
+with asked:
+    questions = data.query("assistant_customer_questions")
+    limit = run_settings.min_group_size
+    shown, hidden = privacy.suppress_small_groups(questions, "products", limit)
+    if shown.empty:
+        st.info(f"No earlier customer question was asked about {limit} or more products yet.")
+    else:
+        st.caption(
+            "Earlier customer questions by top-level category, most asked first"
+            f"{f'; {hidden} question(s) asked about fewer than {limit} products hidden' if hidden else ''}. "
+            "Earlier Q&A carries no customer, so it is not split by segment."
+        )
+        trust.show_table(shown, key="assistant_questions_table", mask=["question"])
