@@ -35,10 +35,13 @@ META_TEXT = re.compile(
 )
 FIRST_PERSON_SINGULAR = re.compile(r"\b(?:I|I'm|I've|I'll|I'd|me|my|mine|myself)\b")
 FIRST_PERSON_PLURAL = re.compile(r"\b(?:we|we're|we've|we'll|we'd|us|our|ours|ourselves)\b", re.IGNORECASE)
-# "Customers: ...", "Hi, ...": a speaker label or a greeting opens a dialogue, not copy.
+# "Customers: ...", "Hi, ...": a speaker label, a greeting or reported speech opens a dialogue,
+# not copy. A label is a speaker's name, or any word followed by a quote ("Glow up: 20% off" is a
+# subject line, not a speaker).
 DIALOGUE = re.compile(
-    r"(?:^|[.!?]\s+)[A-Z][\w' ]{0,24}:\s|\b(?:hi|hello|hey|dear|greetings)\b[ ,!]|"
-    r"\b(?:says?|said|asks?|asked|replied)\b",
+    r"(?:^|[.!?]\s+)(?:customers?|users?|assistant|shoppers?|buyers?|sellers?|staff|me|you|q|a|narrator|"
+    r"brand|shop|store|team|mom|dad|friend)\s*:|\b[A-Za-z]+:\s*[\"“]|"
+    r"\b(?:hi|hello|hey|dear|greetings)\b[ ,!]|\b(?:says?|said|asks?|asked|replied)\b",
     re.IGNORECASE,
 )
 QUOTES = re.compile(r"[\"“”„«»‘’`]|(?<![\w])'|'(?![\w])")
@@ -57,7 +60,12 @@ CLAIMS = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'&-]*[a-zA-Z]\b|\b[A-Z]{2,}\b")
-_COMMON_CAPITALISED = {"i", "ok", "okay"}
+# Capitalised but no names: dates and days (invented ones are the figure check's business).
+_COMMON_CAPITALISED = {
+    *"january february march april may june july august september october november december".split(),
+    *"jan feb mar apr jun jul aug sep sept oct nov dec".split(),
+    *"monday tuesday wednesday thursday friday saturday sunday".split(),
+}
 
 
 def meta_text(text: str) -> Check:
@@ -125,7 +133,11 @@ def unknown_names(text: str, known: str) -> Check:
 def unsupported_claims(text: str, known: str) -> Check:
     """ "new", "launch", "best-selling", "limited stock"... only where the known text says so."""
     known_low = " ".join(known.lower().replace("-", " ").split())
-    found = [m.group(0) for m in CLAIMS.finditer(text) if m.group(0).lower().replace("-", " ") not in known_low]
+    found = [
+        m.group(0)
+        for m in CLAIMS.finditer(text)
+        if not re.search(rf"\b{re.escape(m.group(0).lower().replace('-', ' '))}\b", known_low)
+    ]
     return _check("no_unsupported_claims", found)
 
 

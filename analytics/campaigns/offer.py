@@ -154,7 +154,10 @@ def fact_regex(offer: Offer, name: str, text: str) -> re.Pattern:
 _MONEY = r"(?:[$€£]\s?\d+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?\s?(?:USD|EUR|GBP|CHF)\b)"
 _DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|midnight)"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_DATE = rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)"
+_DATE = (
+    rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?|"
+    rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)"
+)
 _WHEN = rf"(?:{_DAY}(?:\s+(?:midnight|noon|night|evening))?|{_DATE})"
 
 # Each fact: (name, regex). Matched spans are cut out of the text in this order; what is left
@@ -176,7 +179,7 @@ _ORDERS = re.compile(rf"\b(?:on\s+)?((?:all\s+)?orders\s+(?:over|above|of)\s+{_M
 _SCOPE = re.compile(
     r"\b(?:(?:on\s+|off\s+)?(sitewide|site-wide|storewide|everything)\b|"
     r"(?:on|off)\s+((?:all\s+|our\s+|the\s+|every\s+|selected\s+)?[a-z][a-z'&-]*(?:\s+(?!(?:for|until|till|"
-    r"through|with|and|ends?|by|this|today|code|plus|on|off|from)\b)[a-z][a-z'&-]*){0,3}))",
+    r"through|with|and\s+(?:free|get|save|enjoy)|ends?|by|this|today|code|plus|on|off|from)\b)[a-z][a-z'&-]*){0,3}))",
     re.I,
 )
 _AUDIENCE = re.compile(
@@ -227,7 +230,9 @@ def parse_offer(text: str, today: date | None = None, **explicit) -> Offer:
     if orders:
         found["scope"] = " ".join(orders[1].split())
     elif m := take(_SCOPE):
-        found["scope"] = " ".join((m[1] or m[2]).split()).lower().replace("site-wide", "sitewide")
+        scope = " ".join((m[1] or m[2]).split()).lower().replace("site-wide", "sitewide")
+        # "pots and free shipping": the connector belonged to the fact taken out after it.
+        found["scope"] = re.sub(r"\s+(?:and|with|plus)$", "", scope)
     _no_leftovers(rest, text)
     found.update({k: v for k, v in explicit.items() if v is not None})
     return Offer(**found)
