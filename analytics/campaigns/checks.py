@@ -56,7 +56,7 @@ CLAIMS = re.compile(
     r"\b(?:new|newest|brand[- ]new|launch(?:es|ed|ing)?|best[- ]?sell(?:ing|ers?)|bestsellers?|best[- ]selling|"
     r"limited (?:stock|edition|supply)|selling fast|only \w+ left|last chance|sold out|award[- ]winning|"
     r"#1|number one|guaranteed?|lowest prices?|cheapest|exclusive|free gifts?|trending|most popular|"
-    r"top[- ]rated|world'?s best|in stock|back in stock|just (?:arrived|landed|dropped))\b",
+    r"top[- ]rated|world'?s best|the best|finest|perfect|in stock|back in stock|just (?:arrived|landed|dropped))\b",
     re.IGNORECASE,
 )
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'&-]*[a-zA-Z]\b|\b[A-Z]{2,}\b")
