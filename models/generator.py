@@ -1,4 +1,4 @@
-"""Text generation with a loaded chat causal LM: batched sampling, streaming, fluency scores.
+"""Text generation with a loaded chat causal LM: batched sampling from a cached prompt prefix, fluency.
 
 The model comes from ``models.causal_lm`` (loaded once per process, or by whoever caches it);
 this module only runs it. What to write and whether a text is acceptable is the caller's
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Generator
 from typing import Any
 
 import torch
@@ -115,53 +114,6 @@ class TextGenerator:
             self.model(input_ids=prompt_ids[:, start:-1], past_key_values=cache, use_cache=True)
         return cache
 
-    def stream(self, prompt_ids: torch.Tensor, max_new_tokens: int, seed: int) -> Generator[str, None, None]:
-        """One sampled continuation, yielded in text pieces as the model writes them.
-
-        Generation runs in a thread; closing the iterator (or leaving a ``for`` loop over it)
-        stops the model at its next token and waits for the thread. An error in the model is
-        raised here, after the pieces written before it.
-        """
-        from transformers import LogitsProcessorList, StoppingCriteriaList, TextIteratorStreamer
-
-        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
-        stop = StopFlag()
-        kwargs = dict(
-            input_ids=prompt_ids,
-            attention_mask=torch.ones_like(prompt_ids),
-            do_sample=True,
-            temperature=TEMPERATURE,
-            top_p=TOP_P,
-            max_new_tokens=max_new_tokens,
-            logits_processor=LogitsProcessorList([GeneratedRepetition(prompt_ids.shape[1])]),
-            stopping_criteria=StoppingCriteriaList([stop]),
-            streamer=streamer,
-            pad_token_id=self._pad_token_id(),
-        )
-
-        errors: list[Exception] = []
-
-        def run() -> None:
-            torch.manual_seed(seed)
-            try:
-                with torch.inference_mode():
-                    self.model.generate(**kwargs)
-            except Exception as exc:  # noqa: BLE001 - raised in the reader, who would otherwise wait forever
-                errors.append(exc)
-                streamer.end()
-
-        thread = threading.Thread(target=run, daemon=True)
-        thread.start()
-        try:
-            yield from streamer
-        finally:
-            # The streamer's queue is unbounded, so the thread never waits for the reader: stop
-            # it and join. Reading on after the end signal would wait forever.
-            stop.event.set()
-            thread.join()
-        if errors:
-            raise errors[0]
-
     def fluency(self, texts: list[str], context: list[dict[str, str]]) -> list[float]:
         """Mean token log-probability of each text as the assistant's reply to ``context``.
 
@@ -240,13 +192,3 @@ class SentenceEnd:
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs: Any) -> torch.BoolTensor:
         return torch.isin(input_ids[:, -1], self.end_ids)
-
-
-class StopFlag:
-    """A stopping criterion another thread can set (a stream stops early)."""
-
-    def __init__(self) -> None:
-        self.event = threading.Event()
-
-    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs: Any) -> torch.BoolTensor:
-        return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool, device=input_ids.device)

@@ -307,7 +307,8 @@ class CopyWriter:
 
     def load(self) -> CopyWriter:
         """Load the model and tokenizer once, and run the hook prompt's constant prefix once."""
-        _, self.plan, self.tokenizer, self.model = load_causal_lm(self.name, self.settings.device)
+        loaded = load_causal_lm(self.name, self.settings.device, self.settings.model_cache_dir)
+        _, self.plan, self.tokenizer, self.model = loaded
         self.generator = TextGenerator(self.tokenizer, self.model, self.plan.device)
         self.generator.cache_prefix(hook_prefix())
         self.generator.sentence_end_ids()

@@ -11,8 +11,9 @@ from dashboard.components.context import settings
 who = trust.gate("draft_campaign")
 st.title("Campaign studio")
 st.caption(
-    "Pick a segment, see the products to feature for it, and have the local language model draft copy "
-    "for a channel. Every variant shown has passed every rule check; rejected ones say why."
+    "Pick a segment, see the products to feature for it, and draft copy for a channel: the team's channel "
+    "patterns state your offer, the local language model writes opening lines. Every variant shown has passed "
+    "every check; rejected ones say why."
 )
 
 data.require_warehouse()
