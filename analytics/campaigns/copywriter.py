@@ -348,12 +348,17 @@ class CopyWriter:
             raise RuntimeError(f"call load() before generate() ({self.name})")
         started = time.perf_counter()
         total = candidates or self.default_candidates(brief)
+        spec = brief.spec
+        if patterns.hook_room(brief.channel, spec.max_chars, brief.offer, brief.required_phrases, spec.opt_out) < min(
+            len(h) for h in patterns.TEAM_HOOKS
+        ):
+            total = 0  # no layout has room for even the shortest hook: sampling would be wasted
         ids, prompt, dropped = self.prompt_ids(brief, grounding)
         pool, raws = _Pool(), []
         first_s, raw_ok = None, 0
         examples = {answer for _, _, answer in HOOK_EXAMPLES}
         topics = topic_words(brief, grounding)
-        for i, size in enumerate(_batches(total, FIRST_BATCH * self.plan.batch_multiplier)):
+        for i, size in enumerate(_batches(total, FIRST_BATCH * self.plan.batch_multiplier) if total else []):
             for raw, finished in self.text_generator().sample_ends(ids, size, HOOK_TOKENS, seed + i, one_sentence=True):
                 raws.append(raw)
                 hook = clean_hook(raw, finished)

@@ -74,7 +74,7 @@ def offer_clauses(offer: Offer) -> list[str]:
     elif offer.free_shipping:
         on_items = _on(items, after_off=False)
         code = f" with code {offer.code}" if offer.code else ""
-        out += [f"Free shipping{on_items}{aud}{when}{code}.", f"Enjoy free shipping{on_items}{aud}{when}{code}."]
+        out += [f"{lead} free shipping{on_items}{aud}{when}{code}." for lead in ("", "Enjoy", "Get")]
         if offer.code:
             out.append(f"Use code {offer.code} for free shipping{on_items}{aud}{when}.")
     else:
@@ -102,6 +102,7 @@ def _when(offer: Offer) -> str:
 
 
 def _capital(text: str) -> str:
+    text = text.strip()
     return text[0].upper() + text[1:] if text else text
 
 
@@ -150,6 +151,13 @@ def render(
             if min_chars <= len(text) <= max_chars:
                 out.append(Rendered(text, hook if "hook" in layout else "", form))
     return out
+
+
+def hook_room(channel: str, max_chars: int, offer: Offer, required: tuple[str, ...] = (), opt_out: str = "") -> int:
+    """Characters left for a hook beside the shortest offer wording (0 when no layout has a hook)."""
+    if not any("hook" in layout for layout in LAYOUTS[channel]):
+        return 0
+    return max(0, max_chars - len(shortest(offer, required, opt_out)) - 1)
 
 
 def shortest(offer: Offer, required: tuple[str, ...] = (), opt_out: str = "") -> str:
