@@ -43,6 +43,7 @@ LAYOUTS = {
     "social_caption": (("hook", "offer", "extra", "cta"), ("hook", "offer", "cta"), ("offer", "cta"), ("offer",)),
 }
 PARAGRAPHS = {"email_body", "social_caption"}  # parts go on their own lines
+_CTA_WORDS = {"shop", "tap", "link", "order", "buy", "click", "visit"}
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,8 @@ def render(
     ``pick`` rotates which call to action and offer wording come first, so variants differ.
     """
     clauses = offer_clauses(offer)
-    ctas = CTAS[channel]
+    # A required phrase that is itself a call to action ("Shop now", "Link in bio") replaces ours.
+    ctas = () if any(_CTA_WORDS & set(p.lower().split()) for p in required) else CTAS[channel]
     tail = [f"{p.rstrip('.')}." for p in required] + ([f"{opt_out}."] if opt_out else [])
     out = []
     for layout in LAYOUTS[channel]:

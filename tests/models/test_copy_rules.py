@@ -304,6 +304,15 @@ def test_patterns_render_every_fact_within_the_channel_and_pass_every_check(chan
         assert all("\n\n" in r.text and "Stainless pruning shears" in r.text for r in hooked)
 
 
+def test_a_required_call_to_action_replaces_the_patterns_own():
+    b = brief("push", GARDEN, required_phrases=("Shop now",))
+    spec = b.spec
+    texts = [
+        r.text for r in patterns.render("push", spec.max_chars, spec.min_chars, b.offer, "", required=("Shop now",))
+    ]
+    assert texts and all(t.endswith("Shop now.") and "Tap to" not in t for t in texts)
+
+
 def test_a_channel_too_short_for_the_facts_says_how_many_characters_they_need():
     with pytest.raises(BriefError) as info:
         validate_brief("search_headline", GARDEN, today=TODAY)
