@@ -135,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
                 "raw": len(raw),
                 "raw_ok": raw_ok,
                 "first": result.first_variant_s,
+                "first_cpu": result.first_variant_cpu_s,
                 "total": result.seconds,
                 "cpu": cpu,
             }
@@ -174,11 +175,13 @@ def report(rows: list[dict], shown: list[dict]) -> None:
     for label, short in (("short channels", True), ("long channels", False)):
         rs = [r for r in rows if r["short"] == short]
         firsts = [r["first"] for r in rs if r["first"] is not None]
+        first_cpus = [r["first_cpu"] for r in rs if r["first_cpu"] is not None]
         if not rs:
             continue
         print(
             f"{label}: first model variant p50 {_p50(firsts)} / max {max(firsts, default=float('nan')):.1f} s "
-            f"({len(firsts)}/{len(rs)} briefs had one); whole result p50 {_p50([r['total'] for r in rs])} s wall, "
+            f"(CPU p50 {_p50(first_cpus)} / max {max(first_cpus, default=float('nan')):.1f} s; "
+            f"{len(firsts)}/{len(rs)} briefs had one); whole result p50 {_p50([r['total'] for r in rs])} s wall, "
             f"{_p50([r['cpu'] for r in rs])} s CPU"
         )
 

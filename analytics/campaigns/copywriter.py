@@ -120,6 +120,7 @@ class CopyResult:
     device: str
     seconds: float
     first_variant_s: float | None  # from the call to the first passing variant with a model hook
+    first_variant_cpu_s: float | None = None  # CPU seconds of this process (all threads) until then
     raw_texts: list[str] = field(default_factory=list)
     prompt: str = ""  # the full chat text the model saw (for audits and tests)
     dropped_snippet_sentences: int = 0
@@ -346,7 +347,7 @@ class CopyWriter:
         first passing variant with a model hook as soon as it is found."""
         if self.model is None:
             raise RuntimeError(f"call load() before generate() ({self.name})")
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         total = candidates or self.default_candidates(brief)
         spec = brief.spec
         if patterns.hook_room(brief.channel, spec.max_chars, brief.offer, brief.required_phrases, spec.opt_out) < min(
@@ -355,7 +356,7 @@ class CopyWriter:
             total = 0  # no layout has room for even the shortest hook: sampling would be wasted
         ids, prompt, dropped = self.prompt_ids(brief, grounding)
         pool, raws = _Pool(), []
-        first_s, raw_ok = None, 0
+        first_s, first_cpu, raw_ok = None, None, 0
         examples = {answer for _, _, answer in HOOK_EXAMPLES}
         topics = topic_words(brief, grounding)
         for i, size in enumerate(_batches(total, FIRST_BATCH * self.plan.batch_multiplier) if total else []):
@@ -367,6 +368,7 @@ class CopyWriter:
                 raw_ok += placed and hook == raw.strip()
                 if placed and source == "model" and first_s is None:
                     first_s = time.perf_counter() - started
+                    first_cpu = time.process_time() - cpu_started
                     if on_text is not None:
                         text, _, _, checks = pool.variants[hook]
                         on_text(Variant(text, checks, 0.0, 0.0, hook=hook, hook_source="model", raw=raw))
@@ -385,6 +387,7 @@ class CopyWriter:
             device=self.plan.device,
             seconds=time.perf_counter() - started,
             first_variant_s=first_s,
+            first_variant_cpu_s=first_cpu,
             raw_texts=raws,
             prompt=prompt,
             dropped_snippet_sentences=dropped,
