@@ -179,7 +179,7 @@ _ORDERS = re.compile(rf"\b(?:on\s+)?((?:all\s+)?orders\s+(?:over|above|of)\s+{_M
 _SCOPE = re.compile(
     r"\b(?:(?:on\s+|off\s+)?(sitewide|site-wide|storewide|everything)\b|"
     r"(?:on|off)\s+((?:all\s+|our\s+|the\s+|every\s+|selected\s+)?[a-z][a-z'&-]*(?:\s+(?!(?:for|until|till|"
-    r"through|with|and\s+(?:free|get|save|enjoy)|ends?|by|this|today|code|plus|on|off|from)\b)[a-z][a-z'&-]*){0,3}))",
+    r"through|with|and\s+(?:free|get|save|enjoy|a|an)|a|an|free|get|save|ends?|by|this|today|code|plus|on|off|from)\b)[a-z][a-z'&-]*){0,3}))",
     re.I,
 )
 _AUDIENCE = re.compile(

@@ -104,3 +104,27 @@ def test_the_model_sees_the_segment_as_data_and_never_the_offer_facts():
 def test_a_bad_offer_stops_before_the_model(writer):
     with pytest.raises(BriefError, match="free tote bag"):
         validate_brief("push", "20% off garden tools and a free tote bag", today=TODAY)
+
+
+def test_the_draft_command_prints_who_wrote_each_opening_and_names_an_unplaceable_word(writer, capsys):
+    import argparse
+    from types import SimpleNamespace
+
+    from analytics.cli import CliError
+    from analytics.commands import draft
+
+    brief = validate_brief("push", "Free shipping on all garden tools this weekend", today=TODAY)
+    result = writer.generate(brief, GROUNDING, candidates=4)
+    context = SimpleNamespace(segment_id=4, run_id=1, name="Keen growers", count_users=120)
+    draft._print(result, context, [])
+    out = capsys.readouterr().out
+    assert result.authorship() in out and out.count("opening line: ") == len(result.variants) == 3
+    as_json = draft._as_json(result, [])
+    assert as_json["model_share"] == result.model_share
+    assert {v["hook_written_by"] for v in as_json["variants"]} <= {"model", "team", "none"}
+
+    parser = argparse.ArgumentParser()
+    draft.add_arguments(parser)
+    args = parser.parse_args(["--segment", "4", "--channel", "push", "--offer", "20% off tools and a free tote bag"])
+    with pytest.raises(CliError, match="cannot place 'free tote bag'"):
+        draft._brief(args, context)
