@@ -418,6 +418,8 @@ class CopyWriter:
                 pool.variants[hook] = (rendered.text, source, raw, checks)
                 return True
             reasons = reasons or failures(checks)
+            if any(c.name != "length" and not c.passed for c in checks):
+                break  # the hook itself breaks a rule: no other layout or wording will mend it
         pool.rejected.append(Rejected(hook, reasons or ["no pattern of this channel has room for a hook"], raw))
         return False
 
