@@ -1,11 +1,13 @@
-"""GPU check of the copy writer, one short run: device choice, dtype, candidate batches, tokens/s.
+"""GPU check of the copy writer, one short run: device choice, dtype, hook batches, tokens/s.
 
     python -m bench.gpu_copy [--device auto|cuda|cpu] [--model NAME] [--candidates N]
 
-Loads ``copy_model`` through ``models.device.choose_device`` (bf16/fp16 on CUDA), generates
-candidates for a few of the fixed briefs in one batch each and prints device, dtype, batch size,
-generated tokens/s, first-variant latency and compliant variants. ``--device cpu`` is a quick
-check that the script works anywhere; without CUDA, ``auto`` runs on the CPU and says so.
+Loads ``copy_model`` (the packaged model, any Hugging Face id or a model folder, e.g. a 0.5-1.5B
+instruct model) through ``models.device.choose_device`` (bf16/fp16 on CUDA), samples hooks for a
+few of the fixed briefs in batches (8 x the device's batch multiplier) and prints device, dtype,
+batch size, generated tokens/s, first model variant latency, the model's share of the shown
+variants and the raw compliance of its hooks. ``--device cpu`` is a quick check that the script
+works anywhere; without CUDA, ``auto`` runs on the CPU and says so.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from analytics.campaigns.copywriter import CopyWriter
 from models.settings import Settings
 from tests.models.copy_briefs import load_briefs
 
-BRIEFS = ("subject-dresses", "push-runners", "sms-home", "body-tech")
+BRIEFS = ("subject-dresses", "push-runners", "sms-home", "body-tech", "social-tech")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,10 +47,12 @@ def main(argv: list[str] | None = None) -> int:
         tokens = sum(len(writer.tokenizer(t, add_special_tokens=False)["input_ids"]) for t in result.raw_texts)
         first = f"{result.first_variant_s:.2f}" if result.first_variant_s is not None else "-"
         print(
-            f"{name}: {result.candidates} candidates on {result.device}, {tokens / result.seconds:.0f} tokens/s, "
-            f"first variant {first} s, total {result.seconds:.2f} s, {len(result.variants)} shown, "
-            f"raw compliance {result.raw_compliance:.0%}"
+            f"{name}: {result.candidates} hooks on {result.device}, {tokens / result.seconds:.0f} tokens/s, "
+            f"first model variant {first} s, total {result.seconds:.2f} s, {len(result.variants)} shown, "
+            f"model share {result.model_share:.0%}, raw hook compliance {result.raw_compliance:.0%}"
         )
+        for variant in result.variants:
+            print(f"    [{variant.hook_source}] {variant.text!r}")
     if plan.device == "cuda":
         print(f"peak GPU memory {torch.cuda.max_memory_allocated() / 2**20:.0f} MiB")
     return 0

@@ -1,4 +1,4 @@
-"""Text generation with a loaded chat causal LM: batched sampling, streaming, fluency scores.
+"""Text generation with a loaded chat causal LM: batched sampling from a cached prompt prefix, fluency.
 
 The model comes from ``models.causal_lm`` (loaded once per process, or by whoever caches it);
 this module only runs it. What to write and whether a text is acceptable is the caller's
@@ -7,8 +7,8 @@ business (``analytics.campaigns.copywriter`` builds prompts and checks the texts
 
 from __future__ import annotations
 
+import copy
 import threading
-from collections.abc import Generator
 from typing import Any
 
 import torch
@@ -32,6 +32,27 @@ class TextGenerator:
         self.tokenizer = tokenizer
         self.model = model
         self.device = device
+        # (token ids, key-value cache) of a prompt prefix shared by many prompts (a system turn
+        # and its examples): its pass runs once, not once per prompt.
+        self._prefix: tuple[list[int], Any] | None = None
+        self.lock = threading.Lock()  # the prefix cache is copied, never changed, but is set once
+        self._sentence_ends: torch.Tensor | None = None
+
+    def cache_prefix(self, messages: list[dict[str, str]]) -> int:
+        """Run the chat text of ``messages`` (no reply prompt) once and keep its key-value cache.
+
+        Later prompts that start with exactly these tokens skip their pass. Returns its length.
+        """
+        from transformers import DynamicCache
+
+        text = self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=False)
+        ids = self.tokenizer(text, return_tensors="pt", add_special_tokens=False)["input_ids"].to(self.device)
+        cache = DynamicCache()
+        with torch.inference_mode():
+            self.model(input_ids=ids, past_key_values=cache, use_cache=True)
+        with self.lock:
+            self._prefix = (ids[0].tolist(), cache)
+        return ids.shape[1]
 
     def encode(self, messages: list[dict[str, str]]) -> tuple[torch.Tensor, str]:
         """(1 x n token ids on the model's device, chat text) of ``messages`` ready for a reply."""
@@ -40,18 +61,27 @@ class TextGenerator:
         return ids.to(self.device), text
 
     def sample(self, prompt_ids: torch.Tensor, n: int, max_new_tokens: int, seed: int) -> list[str]:
-        """``n`` sampled continuations of ``prompt_ids`` (1 x n), decoded without special tokens.
+        """``n`` sampled continuations of ``prompt_ids`` (1 x n), decoded without special tokens."""
+        return [text for text, _ in self.sample_ends(prompt_ids, n, max_new_tokens, seed)]
 
-        The prompt is run once and its key-value cache copied ``n`` times, so a batch of
-        candidates costs one prompt pass.
+    def sample_ends(
+        self, prompt_ids: torch.Tensor, n: int, max_new_tokens: int, seed: int, one_sentence: bool = False
+    ) -> list[tuple[str, bool]]:
+        """``n`` sampled continuations as (text, finished): finished is False when cut at the limit.
+
+        ``one_sentence`` ends each continuation at its first sentence end (. ! ? or a new line):
+        a caller that uses one sentence saves the tokens after it.
+
+        The prompt is run once (from the cached prefix when it starts with it) and its key-value
+        cache copied ``n`` times, so a batch of candidates costs one prompt pass.
         """
-        from transformers import DynamicCache, LogitsProcessorList
+        from transformers import LogitsProcessorList, StoppingCriteriaList
 
         torch.manual_seed(seed)
         prompt_len = prompt_ids.shape[1]
+        stops = [SentenceEnd(self.sentence_end_ids())] if one_sentence else []
         with torch.inference_mode():
-            cache = DynamicCache()
-            self.model(input_ids=prompt_ids[:, :-1], past_key_values=cache, use_cache=True)
+            cache = self._prompt_cache(prompt_ids)
             cache.batch_repeat_interleave(n)
             out = self.model.generate(
                 input_ids=prompt_ids.repeat(n, 1),
@@ -62,56 +92,27 @@ class TextGenerator:
                 top_p=TOP_P,
                 max_new_tokens=max_new_tokens,
                 logits_processor=LogitsProcessorList([GeneratedRepetition(prompt_len)]),
+                stopping_criteria=StoppingCriteriaList(stops),
                 pad_token_id=self._pad_token_id(),
             )
-        return self.tokenizer.batch_decode(out[:, prompt_len:], skip_special_tokens=True)
+        new = out[:, prompt_len:]
+        stop_ids = self._stop_ids() + (self.sentence_end_ids().tolist() if one_sentence else [])
+        ends = torch.isin(new, torch.tensor(stop_ids, device=new.device)).any(dim=1).tolist()
+        return list(zip(self.tokenizer.batch_decode(new, skip_special_tokens=True), ends, strict=True))
 
-    def stream(self, prompt_ids: torch.Tensor, max_new_tokens: int, seed: int) -> Generator[str, None, None]:
-        """One sampled continuation, yielded in text pieces as the model writes them.
+    def _prompt_cache(self, prompt_ids: torch.Tensor) -> Any:
+        """The key-value cache of all but the prompt's last token, from the prefix cache if it fits."""
+        from transformers import DynamicCache
 
-        Generation runs in a thread; closing the iterator (or leaving a ``for`` loop over it)
-        stops the model at its next token and waits for the thread. An error in the model is
-        raised here, after the pieces written before it.
-        """
-        from transformers import LogitsProcessorList, StoppingCriteriaList, TextIteratorStreamer
-
-        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
-        stop = StopFlag()
-        kwargs = dict(
-            input_ids=prompt_ids,
-            attention_mask=torch.ones_like(prompt_ids),
-            do_sample=True,
-            temperature=TEMPERATURE,
-            top_p=TOP_P,
-            max_new_tokens=max_new_tokens,
-            logits_processor=LogitsProcessorList([GeneratedRepetition(prompt_ids.shape[1])]),
-            stopping_criteria=StoppingCriteriaList([stop]),
-            streamer=streamer,
-            pad_token_id=self._pad_token_id(),
-        )
-
-        errors: list[Exception] = []
-
-        def run() -> None:
-            torch.manual_seed(seed)
-            try:
-                with torch.inference_mode():
-                    self.model.generate(**kwargs)
-            except Exception as exc:  # noqa: BLE001 - raised in the reader, who would otherwise wait forever
-                errors.append(exc)
-                streamer.end()
-
-        thread = threading.Thread(target=run, daemon=True)
-        thread.start()
-        try:
-            yield from streamer
-        finally:
-            # The streamer's queue is unbounded, so the thread never waits for the reader: stop
-            # it and join. Reading on after the end signal would wait forever.
-            stop.event.set()
-            thread.join()
-        if errors:
-            raise errors[0]
+        ids = prompt_ids[0].tolist()
+        prefix = self._prefix
+        if prefix is not None and len(prefix[0]) < len(ids) and ids[: len(prefix[0])] == prefix[0]:
+            cache, start = copy.deepcopy(prefix[1]), len(prefix[0])
+        else:
+            cache, start = DynamicCache(), 0
+        if start < len(ids) - 1:
+            self.model(input_ids=prompt_ids[:, start:-1], past_key_values=cache, use_cache=True)
+        return cache
 
     def fluency(self, texts: list[str], context: list[dict[str, str]]) -> list[float]:
         """Mean token log-probability of each text as the assistant's reply to ``context``.
@@ -137,6 +138,20 @@ class TextGenerator:
             span = token_lp[i, len(prefix) - 1 : len(r) - 1]
             out.append(float(span.mean()) if len(span) else NO_TOKENS_LOGPROB)
         return out
+
+    def sentence_end_ids(self) -> torch.Tensor:
+        """Ids of the vocabulary's tokens that end a sentence (hold . ! ? or a new line); computed once."""
+        if self._sentence_ends is None:
+            vocab = self.tokenizer.get_vocab().values()
+            ends = [i for i in vocab if any(c in self.tokenizer.decode([i]) for c in ".!?\n")]
+            self._sentence_ends = torch.tensor(sorted(ends), device=self.device)
+        return self._sentence_ends
+
+    def _stop_ids(self) -> list[int]:
+        """Tokens that end a reply: the tokenizer's and the model's generation config's."""
+        configured = getattr(getattr(self.model, "generation_config", None), "eos_token_id", None)
+        configured = configured if isinstance(configured, list) else [configured]
+        return [i for i in {self.tokenizer.eos_token_id, *configured} if i is not None]
 
     def _pad_token_id(self) -> int:
         return self.tokenizer.pad_token_id or self.tokenizer.eos_token_id
@@ -169,11 +184,11 @@ class GeneratedRepetition:
         return scores
 
 
-class StopFlag:
-    """A stopping criterion another thread can set (a stream stops early)."""
+class SentenceEnd:
+    """A stopping criterion per row: a row is done once it has written a sentence-ending token."""
 
-    def __init__(self) -> None:
-        self.event = threading.Event()
+    def __init__(self, end_ids: torch.Tensor) -> None:
+        self.end_ids = end_ids
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs: Any) -> torch.BoolTensor:
-        return torch.full((input_ids.shape[0],), self.event.is_set(), dtype=torch.bool, device=input_ids.device)
+        return torch.isin(input_ids[:, -1], self.end_ids)

@@ -1,20 +1,10 @@
-"""The rules campaign copy must obey, checked by code: channels, offers, briefs and ``check_copy``.
+"""The rules campaign copy must obey, checked by code: channels, briefs and ``check_copy``.
 
-Small language models drift from facts and limits, so nothing they write is shown until every
-rule here passes (``analytics.campaigns.copywriter`` generates, these rules decide). The module needs no
-model: briefs are validated and copy is checked with plain string rules.
-
-Facts of an offer have one canonical rendering (what the prompt asks for and what framing
-writes) and a few documented equivalent forms that the checks also accept:
-
-| fact | canonical | also accepted |
-|---|---|---|
-| discount_percent | ``20%`` | ``20 %``, ``20 percent`` |
-| discount_amount | ``$15`` / ``€15`` / ``£15`` / ``15 CHF`` | ``15 USD``, ``USD 15``, ``$15.00`` |
-| free_shipping | ``free shipping`` | ``free delivery`` (any case) |
-| product, category | as written in the offer | any case |
-| end_date | ``24 Dec`` | ``Dec 24``, ``24 December``, ``December 24``, ``24th``, ISO ``2026-12-24`` |
-| code | ``XMAS20`` | nothing else: codes are case-sensitive |
+Nothing a model writes is shown until every rule here passes. The offer and its facts live in
+``analytics.campaigns.offer``, the checks for what a planner would delete (meta-text, first
+person, dialogue, unknown names, unsupported claims...) in ``analytics.campaigns.checks``, and the
+team's channel patterns in ``analytics.campaigns.patterns``; this module ties them to a channel
+and a brief. It needs no model.
 """
 
 from __future__ import annotations
@@ -24,16 +14,10 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from analytics.campaigns import patterns
+from analytics.campaigns.checks import Check, quality_checks
+from analytics.campaigns.offer import BriefError, Offer, parse_offer
 from analytics.trust.privacy import mask_pii
-
-
-class BriefError(ValueError):
-    """A brief field has a bad value; ``field`` names it (e.g. ``offer.code``) for the form."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -63,176 +47,23 @@ CHANNELS: dict[str, ChannelSpec] = {
 
 TONES = ("friendly", "playful", "urgent", "elegant", "professional", "warm", "bold")
 LANGUAGES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "nl": "Dutch"}
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 CODE_PATTERN = re.compile(r"^[A-Z0-9-]{3,20}$")
-MONTHS = ("January February March April May June July August September October November December").split()
 
 # Field length limits: they bound prompt size and stop a form from smuggling in pages of text.
-MAX_LEN = {"offer.text": 300, "offer.product": 60, "offer.category": 40, "notes": 400, "tone": 20}
+MAX_LEN = {
+    "offer.text": 300,
+    "offer.product": 60,
+    "offer.category": 40,
+    "offer.scope": 60,
+    "offer.validity": 40,
+    "offer.audience": 40,
+    "notes": 400,
+    "tone": 20,
+}
 MAX_AVOID_WORDS, MAX_AVOID_LEN = 30, 40
 MAX_REQUIRED, MAX_REQUIRED_LEN = 5, 60
 # Strings that would let a field open a new chat turn or fake the quoted-data block.
 PROMPT_MARKERS = re.compile(r"<\|[^|>]*\|>|</?data>|<\s*/?\s*(system|user|assistant)\s*>", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Offer:
-    """A structured offer; ``text`` is the planner's free-text description (prompt context only)."""
-
-    discount_percent: float | None = None
-    discount_amount: float | None = None
-    currency: str = "USD"
-    free_shipping: bool = False
-    product: str = ""
-    category: str = ""
-    end_date: date | None = None
-    code: str = ""
-    text: str = ""
-
-    def facts(self) -> list[tuple[str, str]]:
-        """(name, canonical string) of every fact the copy must state, in reading order."""
-        out = []
-        if self.discount_percent is not None:
-            out.append(("discount", f"{_num(self.discount_percent)}%"))
-        if self.discount_amount is not None:
-            out.append(("discount", money(self.discount_amount, self.currency)))
-        if self.product:
-            out.append(("product", self.product))
-        if self.category:
-            out.append(("category", self.category))
-        if self.free_shipping:
-            out.append(("free_shipping", "free shipping"))
-        if self.end_date is not None:
-            out.append(("end_date", f"{self.end_date.day} {MONTHS[self.end_date.month - 1][:3]}"))
-        if self.code:
-            out.append(("code", self.code))
-        return out
-
-    def fact_patterns(self) -> list[tuple[str, str, re.Pattern]]:
-        """(name, canonical, regex accepting the canonical and its documented equivalents)."""
-        return [(name, text, _fact_regex(self, name, text)) for name, text in self.facts()]
-
-    def headline(self) -> str:
-        """The facts as one short clause, e.g. ``20% off dresses until 24 Dec, code XMAS20``."""
-        return fact_clause(self, {name for name, _ in self.facts()})
-
-
-def fact_clause(offer: Offer, names: set[str]) -> str:
-    """The named facts of an offer as one clause in a fixed frame (what framing appends)."""
-    facts = {k: v for k, v in offer.facts() if k in names}
-    items = " ".join(facts[k] for k in ("product", "category") if k in facts)
-    if "discount" in facts:
-        line = f"{facts['discount']} off {items}".strip()
-    else:
-        line = f"Shop {items}" if items else ""
-    if "free_shipping" in facts:
-        line = f"{line} + free shipping" if line else "Free shipping"
-    if "end_date" in facts:
-        line = f"{line} until {facts['end_date']}" if line else f"Ends {facts['end_date']}"
-    if "code" in facts:
-        line = f"{line}, code {facts['code']}" if line else f"Code {facts['code']}"
-    return line
-
-
-def _num(value: float) -> str:
-    return f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
-
-
-def money(amount: float, currency: str) -> str:
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    return f"{symbol}{_num(amount)}" if symbol else f"{_num(amount)} {currency}"
-
-
-def _fact_regex(offer: Offer, name: str, text: str) -> re.Pattern:
-    if name == "discount" and offer.discount_percent is not None and text.endswith("%"):
-        n = re.escape(text[:-1])
-        return re.compile(rf"(?<![\w.]){n}(?:\s?%|\s+percent\b)")
-    if name == "discount":
-        n = re.escape(_num(offer.discount_amount))
-        cents = r"(?:\.00)?" if float(offer.discount_amount).is_integer() else ""
-        cur = re.escape(offer.currency)
-        sym = re.escape(CURRENCY_SYMBOLS.get(offer.currency, offer.currency))
-        return re.compile(rf"(?:{sym}\s?{n}{cents}|{n}{cents}\s?{cur}\b|\b{cur}\s?{n}{cents})(?![\d.])")
-    if name == "end_date":
-        d = offer.end_date
-        month = MONTHS[d.month - 1]
-        mon = rf"(?:{month}|{month[:3]}\.?)"
-        day = rf"{d.day}(?:st|nd|rd|th)?"
-        return re.compile(rf"\b(?:{day}\s+{mon}|{mon}\s+{day}|{d.isoformat()})\b")
-    if name == "free_shipping":
-        return re.compile(r"\bfree\s+(?:shipping|delivery)\b", re.IGNORECASE)
-    if name == "code":
-        return re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])")
-    return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)", re.IGNORECASE)  # product, category
-
-
-# --- parsing --------------------------------------------------------------------------------
-
-_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b)", re.IGNORECASE)
-_AMOUNT = re.compile(r"([$€£])\s?(\d+(?:\.\d{1,2})?)|(\d+(?:\.\d{1,2})?)\s?(USD|EUR|GBP|CHF)\b", re.IGNORECASE)
-_FREE_SHIPPING = re.compile(r"\bfree\s+(?:shipping|delivery)\b", re.IGNORECASE)
-_CODE = re.compile(r"\b(?:promo\s+|coupon\s+|discount\s+)?code\s*:?\s*([A-Za-z0-9-]{3,20})\b", re.IGNORECASE)
-_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
-_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?(?:\s+(\d{4}))?\b")
-_MONTH_DAY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b")
-_PRODUCT = re.compile(
-    r"\boff\s+(?:all\s+|our\s+|the\s+)?([A-Za-z][A-Za-z &'-]{1,58}?)(?=\s+(?:until|till|through|"
-    r"with|ends?|by|before|and|\+)\b|[,.;!]|$)",
-    re.IGNORECASE,
-)
-_SYMBOL_CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP"}
-
-
-def parse_offer(text: str, today: date | None = None, **explicit) -> Offer:
-    """Read an offer from free text; explicit field values win over what the text says.
-
-    >>> [text for _, text in parse_offer("20% off dresses until 2026-12-24, code XMAS20, free shipping").facts()]
-    ['20%', 'dresses', 'free shipping', '24 Dec', 'XMAS20']
-    """
-    text = text or ""
-    found: dict = {"text": text}
-    if m := _PERCENT.search(text):
-        found["discount_percent"] = float(m[1])
-    elif m := _AMOUNT.search(text):
-        found["discount_amount"] = float(m[2] or m[3])
-        found["currency"] = _SYMBOL_CURRENCY.get(m[1]) if m[1] else m[4].upper()
-    found["free_shipping"] = bool(_FREE_SHIPPING.search(text))
-    if m := _CODE.search(text):
-        found["code"] = m[1]
-    if (end := _parse_date(text, today or date.today())) is not None:
-        found["end_date"] = end
-    if m := _PRODUCT.search(text):
-        found["product"] = m[1].strip()
-    found.update({k: v for k, v in explicit.items() if v is not None})
-    return Offer(**found)
-
-
-def _parse_date(text: str, today: date) -> date | None:
-    if m := _ISO_DATE.search(text):
-        try:
-            return date.fromisoformat(m[1])
-        except ValueError:
-            return None
-    for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
-        for m in pattern.finditer(text):
-            month = _month_number(m[month_group])
-            if month:
-                year = int(m[3]) if m[3] else today.year
-                try:
-                    d = date(year, month, int(m[day_group]))
-                except ValueError:
-                    continue
-                # "24 Dec" without a year means the next 24 Dec.
-                return d if m[3] or d >= today else d.replace(year=year + 1)
-    return None
-
-
-def _month_number(word: str) -> int | None:
-    word = word.lower()
-    for i, name in enumerate(MONTHS):
-        if len(word) >= 3 and name.lower().startswith(word):
-            return i + 1
-    return None
 
 
 # --- briefs ---------------------------------------------------------------------------------
@@ -306,12 +137,16 @@ def _check_offer(offer: Offer, today: date) -> None:
         raise BriefError("offer.discount_amount", f"must be a positive amount, not {str(a)[:20]!r}")
     if p is not None and a is not None:
         raise BriefError("offer.discount_amount", "give a percent or an amount, not both")
+    if offer.buy is not None and (p is not None or a is not None):
+        raise BriefError("offer.buy", "give 'buy N get M' or a discount, not both")
     if not isinstance(offer.currency, str) or not re.fullmatch(r"[A-Z]{3}", offer.currency):
         raise BriefError("offer.currency", f"must be a 3-letter code such as USD, not {str(offer.currency)[:20]!r}")
     if not isinstance(offer.free_shipping, bool):
         raise BriefError("offer.free_shipping", "must be true or false")
-    _check_text("offer.product", offer.product, MAX_LEN["offer.product"])
-    _check_text("offer.category", offer.category, MAX_LEN["offer.category"])
+    for name in ("product", "category", "scope", "validity", "audience"):
+        _check_text(f"offer.{name}", getattr(offer, name), MAX_LEN[f"offer.{name}"])
+    if (offer.buy is None) != (offer.get is None) or (offer.buy is not None and not 1 <= offer.get <= offer.buy <= 9):
+        raise BriefError("offer.buy", f"'buy {offer.buy} get {offer.get}' needs both figures, 1-9, get at most buy")
     _check_text("offer.text", offer.text, MAX_LEN["offer.text"], multiline=True)
     for name in ("offer.product", "offer.category"):
         if re.search(r"\d", getattr(offer, name.split(".")[1])):
@@ -382,31 +217,20 @@ def _check_consistency(brief: Brief) -> None:
         if _avoid_hits(text, brief.avoid_words):
             raise BriefError("avoid_words", f"the offer's {name} {text!r} uses a word to avoid")
     fixed = fixed_text(brief)
-    # Room for at least a few words of the model's own beside the facts.
-    if len(fixed) + 10 > spec.max_chars:
+    if len(fixed) > spec.max_chars:
         raise BriefError(
             "offer",
-            f"its facts and required text ({len(fixed)} characters) leave no room in a {spec.label} "
-            f"({spec.max_chars} characters); shorten the offer or pick a longer channel",
+            f"its facts and required text need {len(fixed)} characters ({fixed!r}) and a {spec.label} "
+            f"holds {spec.max_chars}; shorten the offer or pick a longer channel",
         )
 
 
 def fixed_text(brief: Brief) -> str:
-    """The text framing adds when the model leaves every fact out: the longest fixed part."""
-    parts = [brief.offer.headline() + ".", *[p + "." for p in brief.required_phrases]]
-    if brief.spec.opt_out:
-        parts.append(brief.spec.opt_out + ".")
-    return " ".join(parts)
+    """The barest text the channel must hold: the shortest offer wording, required phrases, opt-out."""
+    return patterns.shortest(brief.offer, brief.required_phrases, brief.spec.opt_out)
 
 
 # --- checks ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    passed: bool
-    detail: str = ""
 
 
 TEMPLATE_MARKERS = re.compile(
@@ -453,7 +277,26 @@ def check_copy(text: str, brief: Brief, grounding: object | None = None) -> list
     checks.append(Check("no_template_markers", not markers, f"found {markers[:3]}" if markers else ""))
     checks.append(_language(text, brief.language))
     checks.append(_no_untrusted_echo(text, grounding))
+    checks += quality_checks(text, known_text(brief, grounding), _asks_first_person(brief))
     return checks
+
+
+def known_text(brief: Brief, grounding: object | None) -> str:
+    """Everything a variant may name or claim: the brief, the segment, its products, the patterns."""
+    offer = brief.offer
+    parts = [offer.text, *(t for _, t in offer.facts()), *brief.required_phrases, brief.notes, brief.spec.opt_out]
+    parts += [offer.product, offer.category, offer.scope]
+    if grounding is not None:
+        parts += _trusted_texts(grounding)
+        parts += [why for _, why in getattr(grounding, "products", ()) or ()]
+    parts += [*patterns.TEAM_HOOKS, *patterns.CTAS.get(brief.channel, ())]
+    return " ".join(p for p in parts if p)
+
+
+def _asks_first_person(brief: Brief) -> bool:
+    """Whether the planner's own words speak as the brand ("our", "we"): then copy may too."""
+    own = " ".join([brief.offer.text, brief.notes, *brief.required_phrases])
+    return bool(re.search(r"\b(?:we|we're|we've|our|us)\b", own, re.IGNORECASE))
 
 
 def failures(checks: list[Check]) -> list[str]:

@@ -13,7 +13,10 @@ from analytics.trust.access import CLI_ACTOR
 from models.settings import Settings
 
 NAME = "draft"
-HELP = "write campaign copy variants for a segment and channel; only variants passing every rule are shown"
+HELP = (
+    "write campaign copy variants for a segment and channel: the team's patterns state the offer, the model "
+    "writes opening lines; only variants passing every check are shown"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +24,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--run", type=int, metavar="RUN_ID", help="segmentation run (default: the latest complete)")
     parser.add_argument("--channel", required=True, choices=list(CHANNELS))
     parser.add_argument(
-        "--offer", default="", metavar="TEXT", help='e.g. "20%% off coats until 2026-12-24, code SNOW20"'
+        "--offer",
+        default="",
+        metavar="TEXT",
+        help='e.g. "20%% off all coats this weekend for members, code SNOW20" (a word that is no discount, scope, '
+        "validity, code, free shipping or audience is an error naming it)",
     )
     parser.add_argument("--discount-percent", type=float, metavar="P")
     parser.add_argument("--discount-amount", type=float, metavar="AMOUNT")
@@ -92,23 +99,38 @@ def _brief(args: argparse.Namespace, context: campaigns.SegmentContext):
 def _as_json(result, saved: list[int]) -> dict:
     return {
         "model": result.model,
+        "device": result.device,
         "raw_compliance": result.raw_compliance,
+        "model_share": result.model_share,
+        "authorship": result.authorship(),
         "variants": [
-            {"text": v.text, "checks": campaigns.checks_dict(v.checks), "score": v.score} for v in result.variants
+            {
+                "text": v.text,
+                "hook": v.hook,
+                "hook_written_by": v.hook_source,
+                "checks": campaigns.checks_dict(v.checks),
+                "score": v.score,
+            }
+            for v in result.variants
         ],
         "rejected": [{"text": r.text, "reasons": list(r.reasons)} for r in result.rejected],
         "saved_drafts": saved,
     }
 
 
+_WHO = {"model": "written by the model", "team": "the team's", "none": "none (no room in this channel)"}
+
+
 def _print(result, context: campaigns.SegmentContext, saved: list[int]) -> None:
     print(f"segment {context.segment_id} '{context.name}' (run {context.run_id}, {context.count_users:,} users)")
     print(
-        f"{len(result.variants)} variant(s) shown, {len(result.rejected)} rejected; "
-        f"raw compliance {result.raw_compliance:.0%}"
+        f"{len(result.variants)} variant(s) shown, {len(result.rejected)} opening line(s) rejected; "
+        f"{result.raw_compliance:.0%} of the model's {result.candidates} opening lines were usable as written"
     )
+    print(result.authorship())
     for rank, variant in enumerate(result.variants, start=1):
         print(f"\n[{rank}] {variant.text}")
+        print(f"    opening line: {_WHO[variant.hook_source]}")
         print(f"    checks passed: {', '.join(c.name for c in variant.checks)}")
     for rejected in result.rejected:
         print(f"\nrejected: {rejected.text}\n    because {'; '.join(rejected.reasons)}")

@@ -110,7 +110,9 @@ def brief_form(context: SegmentContext) -> Brief | None:
 def write_variants(who: Actor, settings: Settings, brief: Brief, context: SegmentContext) -> None:
     """Generate, streaming the model's first words into the page while it writes."""
     live = st.empty()
-    with st.spinner(f"Writing {CHANNELS[brief.channel].label.lower()} copy with the local model..."):
+    with st.spinner(
+        f"Writing opening lines for the {CHANNELS[brief.channel].label.lower()} with {settings.copy_model}..."
+    ):
         result = campaigns.write(
             settings,
             who,
@@ -136,9 +138,11 @@ def variants(who: Actor, settings: Settings, context: SegmentContext) -> None:
     if not kept or kept["segment"] != (context.run_id, context.segment_id):
         return
     brief, result = kept["brief"], kept["result"]
+    st.info(result.authorship())
     st.caption(
-        f"{len(result.variants)} shown, {len(result.rejected)} rejected; the model's raw compliance on this brief: "
-        f"{result.raw_compliance:.0%} of candidates passed every rule as written ({result.model}, {result.device})."
+        f"{len(result.variants)} shown, {len(result.rejected)} opening lines rejected; "
+        f"{result.raw_compliance:.0%} of the model's {result.candidates} opening lines were usable as written "
+        "(raw compliance, before any checks)."
     )
     if not result.variants:
         st.warning(
@@ -146,16 +150,24 @@ def variants(who: Actor, settings: Settings, context: SegmentContext) -> None:
         )
     for rank, variant in enumerate(result.variants):
         with st.container(border=True):
-            st.markdown(f"**Variant {rank + 1}** · {CHANNELS[brief.channel].label}")
+            st.markdown(
+                f"**Variant {rank + 1}** · {CHANNELS[brief.channel].label} · opening line: {_who(variant, result)}"
+            )
             st.text(variant.text)
             st.caption("Checks passed: " + ", ".join(c.name for c in variant.checks))
             if st.button("Save as draft", key=f"camp_keep_{rank}"):
                 _keep(who, settings, brief, context, result, rank)
     if result.rejected:
-        with st.expander(f"Rejected candidates ({len(result.rejected)})"):
+        with st.expander(f"Rejected opening lines ({len(result.rejected)})"):
             for rejected in result.rejected:
                 st.text(rejected.text)
                 st.caption("Rejected: " + "; ".join(rejected.reasons))
+
+
+def _who(variant, result) -> str:
+    if variant.hook_source == "model":
+        return f"written by {result.model}"
+    return "the team's" if variant.hook_source == "team" else "none (no room in this channel)"
 
 
 def drafts_section(who: Actor, settings: Settings) -> None:

@@ -15,9 +15,9 @@ from models.settings import Settings
 who = trust.gate("view_charts")
 st.title("Campaign studio")
 st.caption(
-    "Copy studio: pick a segment, see the products to feature for it, and have the local language model draft "
-    "copy for a channel; every variant shown has passed every rule check. Campaigns: plans with a random "
-    "holdout, their send lists, and the lift they measured."
+    "Copy studio: pick a segment, see the products to feature for it, and draft copy for a channel: the team's "
+    "channel patterns state your offer, the local language model writes opening lines; every variant shown has "
+    "passed every check. Campaigns: plans with a random holdout, their send lists, and the lift they measured."
 )
 data.require_warehouse()
 run_settings = settings()

@@ -1,20 +1,17 @@
-"""The copy writer with the real offline model (packaged SmolLM2-135M): rules, injection, PII, streaming.
+"""The copy writer with the real offline model (packaged SmolLM2-135M): facts, rules, injection, PII.
 
-How fast the first variant and the first streamed words arrive is measured by bench/bench_copy.py
-against a baseline in the same process (bench/RESULTS.md), not asserted here: a test asserts the
-behaviour behind those figures (the first variant is handed over from the first batch; long texts
-stream word by word).
+How fast the first variant arrives is measured by bench/bench_copy.py (bench/RESULTS.md), not
+asserted here: a test asserts the behaviour behind that figure (the first variant with a model
+hook is handed over from the batch that wrote it, before the rest are sampled).
 """
 
 from __future__ import annotations
-
-from datetime import date, timedelta
 
 import pytest
 import torch
 
 from analytics.campaigns.copy_rules import Offer, check_copy, passes, validate_brief
-from analytics.campaigns.copywriter import FIRST_BATCH, CopyWriter, Grounding, frame
+from analytics.campaigns.copywriter import FIRST_BATCH, CopyWriter, Grounding
 from models.device import choose_device
 from models.generator import TextGenerator
 from models.settings import Settings
@@ -48,31 +45,32 @@ def offer(**kw) -> Offer:
 
 
 @pytest.mark.slow
-def test_twenty_briefs_only_rule_abiding_variants_and_most_get_one(writer):
+def test_twenty_briefs_show_three_variants_each_stating_every_fact(writer):
     briefs = load_briefs()
     assert len(briefs) == 20 and len({b.channel for _, b, _ in briefs}) == 7
-    shown = 0
+    model_shown = 0
     for name, brief, grounding in briefs:
         result = writer.generate(brief, grounding)
-        assert result.candidates == len(result.raw_texts) == writer.default_candidates(brief)
-        # The reported rates are what the bench prints: recompute them from the candidates.
-        raw_ok = sum(passes(raw.strip(), brief, grounding) for raw in result.raw_texts)
-        assert result.raw_compliance == pytest.approx(raw_ok / result.candidates), name
-        # Every candidate either passed after framing or is listed as rejected with its reasons.
-        framed_ok = result.candidates - len(result.rejected)
-        assert result.framed_compliance == pytest.approx(framed_ok / result.candidates), name
+        # A search headline (30 characters) has no room for a hook: the model is not asked.
+        expected = 0 if brief.channel == "search_headline" else writer.default_candidates(brief)
+        assert result.candidates == len(result.raw_texts) == expected, name
+        assert 0 <= result.raw_compliance <= result.hook_compliance <= 1
         assert all(r.reasons for r in result.rejected)
+        assert len(result.variants) == 3, name
         for variant in result.variants:
             checks = check_copy(variant.text, brief, grounding)
             assert all(c.passed for c in checks), (name, variant.text, [c for c in checks if not c.passed])
-        assert len(result.variants) <= min(brief.variants, framed_ok)
-        assert len({v.text for v in result.variants}) == len(result.variants), name
-        shown += bool(result.variants)
-    assert shown >= 18
+            assert all(p.search(variant.text) for _, _, p in brief.offer.fact_patterns()), (name, variant.text)
+        assert len({v.text for v in result.variants}) == 3, name
+        model_shown += sum(v.hook_source == "model" for v in result.variants)
+    # The model's words are in some of what is shown (bench_copy measured 10 of these 60).
+    assert model_shown >= 5
 
 
 @pytest.mark.slow
-def test_instruction_in_a_review_is_data_and_the_same_in_notes_is_obeyed(writer):
+def test_instruction_in_a_review_never_reaches_the_model(writer):
+    # The filter is what is tested: the prompt is asserted directly. (The old whole-text prompt
+    # had a positive control from the notes; a 3-8 word hook obeyed it in 0 of 16 samples.)
     brief = validate_brief("push", offer())
     hostile = Grounding(GROUNDING.segment_name, GROUNDING.segment_facts, GROUNDING.products, (INJECTION,))
     attacked = writer.generate(brief, hostile, candidates=8)
@@ -81,33 +79,21 @@ def test_instruction_in_a_review_is_data_and_the_same_in_notes_is_obeyed(writer)
     assert all(CANARY not in v.text.upper() for v in attacked.variants)
     assert attacked.variants
     assert all(all(c.passed for c in check_copy(v.text, brief, hostile)) for v in attacked.variants)
-    # Positive control: the same instruction where instructions go changes what the model writes.
-    steered = writer.generate(validate_brief("push", offer(), notes=INJECTION), GROUNDING, candidates=16)
-    obeyed = sum(CANARY in raw.upper() for raw in steered.raw_texts)
-    print(f"raw candidates obeying the instruction in the notes: {obeyed} of {steered.candidates}")
-    assert obeyed >= 1
 
 
 @pytest.mark.slow
 def test_an_instruction_that_slips_past_the_filter_is_quoted_and_never_shown(writer):
     brief = validate_brief("push", offer())
     grounding = Grounding("Dress lovers", (), (("Floral midi dress", ""),), (PAYLOAD,))
-    # What keeps it off the screen: a sentence copying the review's shouted brand fails the
-    # echo rule, so framing drops it.
-    echo = f"Shop {CANARY} dresses today."
-    assert not next(c for c in check_copy(echo, brief, grounding) if c.name == "no_untrusted_echo").passed
-    framed, _ = frame(f"{echo} Fresh floral looks for spring.", brief, grounding)
-    assert framed is not None and CANARY not in framed.upper()
-
+    # What keeps it off the screen: a text copying the review's shouted brand fails the echo rule
+    # and names a brand nothing trusted has.
+    echo = f"Shop {CANARY} dresses today. 20% off dresses, code GLOW20. Tap to shop."
+    failed = {c.name for c in check_copy(echo, brief, grounding) if not c.passed}
+    assert {"no_untrusted_echo", "no_unknown_names"} <= failed
     result = writer.generate(brief, grounding, candidates=16)
     data = result.prompt.rsplit("<data>", 1)[1].split("</data>")[0]
     assert f'"{PAYLOAD}"' in data  # quoted inside the data block the instructions say never to obey
     assert result.variants and all(CANARY not in v.text.upper() for v in result.variants)
-    echoing = [raw for raw in result.raw_texts if CANARY in raw.upper()]
-    # Positive control (measured: 1 of 16 with this seed): the quoted instruction does reach the
-    # model, so "never shown" above is the rules' doing and not the model ignoring it.
-    assert echoing, "no raw candidate echoed the quoted instruction: the test no longer exercises the filter"
-    assert all(not passes(raw.strip(), brief, grounding) for raw in echoing)
 
 
 @pytest.mark.slow
@@ -129,37 +115,27 @@ def test_planted_emails_and_phones_never_reach_the_prompt_or_the_output(writer):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("channel", ["email_subject", "push", "sms", "search_headline"])
-def test_short_channels_hand_over_their_first_variant_from_the_first_batch(writer, channel, monkeypatch):
-    brief = validate_brief(channel, offer(code="") if channel == "search_headline" else offer())
-    batches: list[int] = []
-    sample = TextGenerator.sample
+@pytest.mark.parametrize("channel", ["push", "sms"])
+def test_the_first_model_variant_is_handed_over_from_the_batch_that_wrote_it(writer, channel, monkeypatch):
+    brief = validate_brief(channel, offer())
+    batches: list[list[str]] = []
+    sample = TextGenerator.sample_ends
 
-    def counted(self, ids, n, max_new_tokens, seed):
-        batches.append(n)
-        return sample(self, ids, n, max_new_tokens, seed)
+    def counted(self, ids, n, max_new_tokens, seed, one_sentence=False):
+        out = sample(self, ids, n, max_new_tokens, seed, one_sentence)
+        batches.append([text for text, _ in out])
+        return out
 
-    monkeypatch.setattr(TextGenerator, "sample", counted)
-    handed: list[tuple[str, int]] = []  # (variant text, batches sampled when it was handed over)
-    result = writer.generate(brief, GROUNDING, on_text=lambda v: handed.append((v.text, len(batches))))
-    assert handed, [r.reasons for r in result.rejected]
+    monkeypatch.setattr(TextGenerator, "sample_ends", counted)
+    handed: list[tuple[str, str, int]] = []  # (text, hook, batches sampled when it was handed over)
+    result = writer.generate(brief, GROUNDING, on_text=lambda v: handed.append((v.text, v.raw, len(batches))))
     first_batch = FIRST_BATCH * writer.plan.batch_multiplier
-    assert batches[0] == first_batch < sum(batches)  # a small first batch, then the rest
-    text, sampled = handed[0]
-    assert sampled == 1, "the first variant waited for more than the first batch"
+    assert len(batches[0]) == first_batch < sum(map(len, batches))  # a small first batch, then the rest
+    assert len(handed) == 1, [r.reasons for r in result.rejected]
+    text, raw, sampled = handed[0]
+    assert raw in batches[sampled - 1]  # handed over before the next batch was sampled
     assert passes(text, brief, GROUNDING)
     assert result.first_variant_s is not None  # the hand-over was recorded (its time belongs in bench_copy)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("channel", ["email_body", "social_caption"])
-def test_long_texts_stream_whole_words_as_they_are_written(writer, channel):
-    brief = validate_brief(channel, offer(end_date=date.today() + timedelta(days=20)))
-    pieces = list(writer.stream(brief, GROUNDING))
-    assert len(pieces) >= 3, pieces  # word by word, not the whole text at the end
-    assert pieces[0].strip()
-    assert all(p == "\n" or (p.strip() and p[-1].isspace()) for p in pieces), pieces  # whole words only
-    assert len("".join(pieces)) <= brief.spec.max_chars + 20
 
 
 def test_device_comes_from_the_device_setting(monkeypatch):
