@@ -45,39 +45,10 @@ with
         join groups d on d.grain = 'device' and d.device = t.device
     ),
     grain_sessions as (
-        -- every session once per grain
-        select 0 as group_key, user_key, day,
-            has_view, has_cart, has_purchase,
-            reached_view_cart, reached_any_view_cart, reached_view_cart_purchase, reached_view_purchase,
-            reached_any_view_cart_purchase, reached_any_view_purchase,
-            count_products_viewed, count_products_view_cart, count_products_any_view_cart,
-            count_products_view_cart_purchase, count_products_view_purchase,
-            count_products_any_view_cart_purchase, count_products_any_view_purchase,
-            count_purchases_view_cart_purchase, count_purchases_view_purchase,
-            count_purchases_any_view_cart_purchase, count_purchases_any_view_purchase
-        from sessions
-        union all
-        select source_key as group_key, user_key, day,
-            has_view, has_cart, has_purchase,
-            reached_view_cart, reached_any_view_cart, reached_view_cart_purchase, reached_view_purchase,
-            reached_any_view_cart_purchase, reached_any_view_purchase,
-            count_products_viewed, count_products_view_cart, count_products_any_view_cart,
-            count_products_view_cart_purchase, count_products_view_purchase,
-            count_products_any_view_cart_purchase, count_products_any_view_purchase,
-            count_purchases_view_cart_purchase, count_purchases_view_purchase,
-            count_purchases_any_view_cart_purchase, count_purchases_any_view_purchase
-        from sessions
-        union all
-        select device_key as group_key, user_key, day,
-            has_view, has_cart, has_purchase,
-            reached_view_cart, reached_any_view_cart, reached_view_cart_purchase, reached_view_purchase,
-            reached_any_view_cart_purchase, reached_any_view_purchase,
-            count_products_viewed, count_products_view_cart, count_products_any_view_cart,
-            count_products_view_cart_purchase, count_products_view_purchase,
-            count_products_any_view_cart_purchase, count_products_any_view_purchase,
-            count_purchases_view_cart_purchase, count_purchases_view_purchase,
-            count_purchases_any_view_cart_purchase, count_purchases_any_view_purchase
-        from sessions
+        -- every session once per grain: the whole shop (group 0), its traffic source, its device
+        select case g.grain_no when 0 then 0 when 1 then s.source_key else s.device_key end as group_key, s.*
+        from sessions as s
+        cross join (select 0 as grain_no union all select 1 union all select 2) as g
     ),
     user_days as (
         select group_key, user_key, day,
