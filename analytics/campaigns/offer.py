@@ -103,7 +103,8 @@ def _money_regex(amount: float, currency: str) -> str:
     cents = r"(?:\.00)?" if float(amount).is_integer() else ""
     cur = re.escape(currency)
     sym = re.escape(CURRENCY_SYMBOLS.get(currency, currency))
-    return rf"(?:{sym}\s?{n}{cents}|{n}{cents}\s?{cur}\b|\b{cur}\s?{n}{cents})(?![\d.])"
+    # Not followed by more digits ("$60.5", "$600"); a full stop ending the sentence is fine.
+    return rf"(?:{sym}\s?{n}{cents}|{n}{cents}\s?{cur}\b|\b{cur}\s?{n}{cents})(?!\.?\d)"
 
 
 def _phrase_regex(phrase: str) -> str:

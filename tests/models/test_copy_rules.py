@@ -151,6 +151,15 @@ def test_dropping_one_fact_fails_its_check(text, fact):
     assert fact in failed(text, brief("push", GARDEN), GARDEN_GROUNDING)
 
 
+def test_money_that_ends_a_sentence_is_stated_and_a_longer_amount_is_not():
+    # Found by the brief-set bench: "Free delivery on orders over $60" got no variant at all,
+    # because "$60." (the clause's full stop) did not count as stating $60.
+    b = brief("email_subject", "Free delivery on orders over $60")
+    assert failures(check_copy("Free shipping on orders over $60.", b)) == []
+    for wrong in ("Free shipping on orders over $600.", "Free shipping on orders over $60.50."):
+        assert "fact:scope" in failed(wrong, b)
+
+
 def test_up_to_must_stay_with_its_figure():
     b = brief("push", "up to 30% off sitewide until Friday")
     assert "fact:discount" in failed("30% off sitewide until Friday. Tap to shop.", b)
