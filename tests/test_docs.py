@@ -65,3 +65,14 @@ def test_missing_targets_are_reported_and_code_is_not_read_as_links():
         "docs/GONE.md",
         "docs/nowhere.png",
     ]
+
+
+def test_the_readme_command_list_names_every_command():
+    # A command missing from the README is a command nobody finds; the list is the README's one
+    # place that names them all.
+    from analytics.cli import build_parser
+
+    _, modules = build_parser()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\.venv/bin/python -m analytics \[--db PATH\] ([a-z-]+)", readme, re.MULTILINE))
+    assert set(modules) - listed == set()
