@@ -21,7 +21,7 @@ NO_TOKENS_LOGPROB = -99.0  # fluency of a text with no tokens: below any real te
 
 
 class TextGenerator:
-    """Samples, streams and scores text with a tokenizer and a causal LM already on ``device``.
+    """Samples and scores text with a tokenizer and a causal LM already on ``device``.
 
     ``tokenizer`` needs a chat template; ``model`` is a transformers causal LM in eval mode
     (``models.causal_lm.load_causal_lm`` returns both). Only read-only inference runs here, so
