@@ -78,6 +78,19 @@ def _tables(page) -> list:
     return tables.all()
 
 
+def _tables_by_tab(page):
+    """(" / tab name" or "", the visible tables) for each tab of the page, or for the page when it
+    has none: a table in a tab not shown cannot be hovered, and every tab's tables must be seen."""
+    tabs = page.get_by_test_id("stMain").get_by_role("tab").all()
+    for tab in tabs or [None]:
+        if tab is not None:
+            tab.click()
+            page.wait_for_timeout(300)
+        _open_expanders(page)
+        name = f" / {tab.inner_text().strip()}" if tab is not None else ""
+        yield name, [table for table in _tables(page) if table.is_visible()]
+
+
 def _toolbar_labels(table) -> list[str]:
     """Hover a table and read the labels of its toolbar's buttons, found by their test id."""
     table.scroll_into_view_if_needed()
@@ -114,16 +127,18 @@ def test_no_table_offers_a_toolbar_download(server, browser, role):
             wait_for_app(page, timeout_ms=120_000)
             assert page.get_by_test_id("stException").count() == 0, server.output()
             expect(page.get_by_test_id("stSidebar")).to_contain_text(f"({role})")
-            _open_expanders(page)
-            for number, table in enumerate(_tables(page)):
-                labels = _toolbar_labels(table)
-                assert "Search" in labels, f"{spec.title} table {number}: toolbar not shown ({labels})"
-                seen[f"{spec.title} table {number}"] = labels
-                if role == "admin" and spec.url_path == "data" and number == 0:
-                    _screenshot_with_toolbar(page, table, "table_toolbar_no_download")
+            for tab_name, tables in _tables_by_tab(page):
+                for number, table in enumerate(tables):
+                    labels = _toolbar_labels(table)
+                    where = f"{spec.title}{tab_name} table {number}"
+                    assert "Search" in labels, f"{where}: toolbar not shown ({labels})"
+                    seen[where] = labels
+                    if role == "admin" and spec.url_path == "data" and number == 0:
+                        _screenshot_with_toolbar(page, table, "table_toolbar_no_download")
     finally:
         context.close()
     assert seen, f"no table found on any page for the {role}"
+    assert any(" / " in where for where in seen), f"no table inside a tab was checked: {sorted(seen)}"
     offering = {table: labels for table, labels in seen.items() if "Download as CSV" in labels}
     assert offering == {}, f"tables offering their own CSV download to the {role}: {offering}"
 
