@@ -418,8 +418,8 @@ def report_latency(settings: Settings, embedder, reranker, epqa: list[Group]) ->
         began = time.perf_counter()
         assistant = Assistant(settings, embedder, reranker)
         knowledge = product_knowledge(con, "BIG500")
-        assistant.stored = stored_vectors(con, "BIG500", settings.embedding_model)
-        assistant.answer("BIG500", q, knowledge)
+        stored = stored_vectors(con, "BIG500", settings.embedding_model)
+        assistant.answer("BIG500", q, knowledge, stored)
         times.append(time.perf_counter() - began)
     print(f"\nlatency on CPU, one product with {len(knowledge)} documents and reviews (model loaded):")
     print(f"  import-time embedding: {embedded:,} texts in {import_seconds:.1f}s")
@@ -430,10 +430,11 @@ def report_latency(settings: Settings, embedder, reranker, epqa: list[Group]) ->
     print(f"  the same without stored vectors (embedding them): {time.perf_counter() - began:.2f}s")
     batch = Assistant(settings, embedder, reranker)
     began = time.perf_counter()
+    stored_by_product: dict[str, dict] = {}
     for g in epqa:
-        if g.product_id not in batch.stored:
-            batch.stored.update(stored_vectors(con, g.product_id, settings.embedding_model))
-        batch.answer(g.product_id, g.question, product_knowledge(con, g.product_id))
+        if g.product_id not in stored_by_product:
+            stored_by_product[g.product_id] = stored_vectors(con, g.product_id, settings.embedding_model)
+        batch.answer(g.product_id, g.question, product_knowledge(con, g.product_id), stored_by_product[g.product_id])
     seconds = time.perf_counter() - began
     print(f"  batch through the warehouse: {len(epqa)} questions in {seconds:.1f}s = {len(epqa) / seconds:.1f} q/s")
 

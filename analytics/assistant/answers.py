@@ -13,7 +13,7 @@ number in an answer is one of its evidence's numbers (and ``safety.ungrounded_fa
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -95,9 +95,10 @@ class Assistant:
 
     ``embedder`` is a loaded ``models.embeddings.TextEmbedder`` (or anything with its ``encode``);
     by default ``load`` builds the one named by ``settings.embedding_model``. Product evidence
-    vectors are cached per product for a batch (``cache_products`` of them); ``stored`` maps an
-    evidence text to the vector computed at import (``vectors.stored_vectors``), so only texts
-    without one are embedded.
+    vectors are cached per product for a batch (``cache_products`` of them). ``answer`` takes the
+    vectors computed at import (``vectors.stored_vectors``: evidence text -> vector) as an
+    argument, not as state, because the dashboard shares one loaded assistant between sessions;
+    only texts without one are embedded.
     """
 
     def __init__(
@@ -108,7 +109,6 @@ class Assistant:
         self.reranker = reranker
         self.cache_products = cache_products
         self._cache: dict[tuple[str, int], np.ndarray] = {}
-        self.stored: dict[str, np.ndarray] = {}
         self.asked: dict[str, np.ndarray] = {}  # question -> vector, embedded together for a batch
 
     def load(self) -> Assistant:
@@ -123,13 +123,18 @@ class Assistant:
 
     # -- retrieval -------------------------------------------------------------------------
     def score(
-        self, question: str, kinds: Sequence[str], texts: Sequence[str], key: str | None = None
+        self,
+        question: str,
+        kinds: Sequence[str],
+        texts: Sequence[str],
+        key: str | None = None,
+        stored: Mapping[str, np.ndarray] | None = None,
     ) -> tuple[np.ndarray, float]:
         """The reranker's score for each piece of evidence (shape ``(len(texts),)``, higher ranks
         first) and the probability that the evidence answers the question at all (0 without any)."""
         if not texts:
             return np.zeros(0), 0.0
-        vectors = self._vectors(texts, key)
+        vectors = self._vectors(texts, key, stored or {})
         query = self.asked[question] if question in self.asked else self.embedder.encode([question])[0]
         bm25 = bm25_scores(question, texts)
         matrix = rerank.features(question, kinds, texts, bm25, vectors @ query)
@@ -144,29 +149,36 @@ class Assistant:
         if distinct:
             self.asked.update(zip(distinct, self.embedder.encode(distinct), strict=True))
 
-    def _vectors(self, texts: Sequence[str], key: str | None) -> np.ndarray:
+    def _vectors(self, texts: Sequence[str], key: str | None, stored: Mapping[str, np.ndarray]) -> np.ndarray:
         if key is None:
-            return self._embed(texts)
+            return self._embed(texts, stored)
         cache_key = (key, hash(tuple(texts)))
         if cache_key not in self._cache:
             if len(self._cache) >= self.cache_products:
                 self._cache.pop(next(iter(self._cache)))
-            self._cache[cache_key] = self._embed(texts)
+            self._cache[cache_key] = self._embed(texts, stored)
         return self._cache[cache_key]
 
-    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+    def _embed(self, texts: Sequence[str], stored: Mapping[str, np.ndarray]) -> np.ndarray:
         """Vectors of ``texts``: the stored one where import computed it, the encoder's otherwise."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self.stored]
+        missing = [t for t in dict.fromkeys(texts) if t not in stored]
         fresh = dict(zip(missing, self.embedder.encode(missing), strict=True)) if missing else {}
-        return np.stack([fresh[t] if t in fresh else self.stored[t] for t in texts])
+        return np.stack([fresh[t] if t in fresh else stored[t] for t in texts])
 
     # -- answers ---------------------------------------------------------------------------
-    def answer(self, product_id: str, question: str, knowledge: pd.DataFrame) -> Answer:
-        """Answer ``question`` from ``knowledge`` (columns kind, text, ref: one product's evidence)."""
+    def answer(
+        self,
+        product_id: str,
+        question: str,
+        knowledge: pd.DataFrame,
+        stored: Mapping[str, np.ndarray] | None = None,
+    ) -> Answer:
+        """Answer ``question`` from ``knowledge`` (columns kind, text, ref: one product's evidence),
+        using the ``stored`` vectors of its texts where there are some."""
         asked = check_question(question)
         usable = knowledge[~knowledge["text"].map(safety.looks_like_instruction)].reset_index(drop=True)
         kinds, texts = usable["kind"].tolist(), usable["text"].tolist()
-        scores, answerable = self.score(asked, kinds, texts, key=product_id)
+        scores, answerable = self.score(asked, kinds, texts, key=product_id, stored=stored)
         order = np.argsort(-scores, kind="stable")[:EVIDENCE_SHOWN]
         evidence = [
             Evidence(kinds[i], mask_pii(_shown_text(texts[i])), str(usable["ref"].iloc[i]), float(scores[i]))

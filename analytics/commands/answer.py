@@ -48,10 +48,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         con.close()
     assistant = Assistant(settings).load()  # every input checked before the models load
-    assistant.stored = stored
     assistant.embed_questions([question for _, question in asks.values()])
     for product_id, question in asks.values():
-        result = assistant.answer(product_id, question, knowledge[product_id])
+        result = assistant.answer(product_id, question, knowledge[product_id], stored)
         print(json.dumps(result.to_json(), ensure_ascii=False) if args.json else _text(result), flush=True)
     return 0
 

@@ -57,9 +57,9 @@ def answer(settings: Settings, product_id: str, question: str) -> Answer:
     """The assistant's answer, the product's knowledge and stored vectors read from the snapshot."""
     con = data.cursor()
     knowledge = product_knowledge(con, product_id)
+    stored = stored_vectors(con, product_id, settings.embedding_model)
     helper = assistant(settings.embedding_model, settings.device, settings)
-    helper.stored = stored_vectors(con, product_id, settings.embedding_model)
-    return helper.answer(product_id, question, knowledge)
+    return helper.answer(product_id, question, knowledge, stored)
 
 
 def show_answer(result: Answer) -> None:

@@ -45,8 +45,7 @@ def test_import_stores_a_vector_per_distinct_text_and_answering_embeds_only_the_
         con.close()
     counting = CountingEmbedder(embedder)
     assistant = Assistant(settings, counting).load()
-    assistant.stored = stored
-    with_vectors = assistant.answer("B01", "Is the whistle loud?", knowledge)
+    with_vectors = assistant.answer("B01", "Is the whistle loud?", knowledge, stored)
     assert counting.calls == [["Is the whistle loud?"]]
     embedding_all = Assistant(settings, embedder).load().answer("B01", "Is the whistle loud?", knowledge)
     assert [e.ref for e in with_vectors.evidence] == [e.ref for e in embedding_all.evidence]
@@ -62,10 +61,10 @@ def test_a_snapshot_from_before_migration_110_has_no_stored_vectors():
 def test_a_batch_embeds_its_questions_in_one_call(settings, embedder, kettle):
     counting = CountingEmbedder(embedder)
     assistant = Assistant(settings, counting).load()
-    assistant.stored = dict(zip(kettle["text"], embedder.encode(kettle["text"].tolist()), strict=True))
+    stored = dict(zip(kettle["text"], embedder.encode(kettle["text"].tolist()), strict=True))
     questions = ["Is it dishwasher safe?", "  How big is it? ", "Is it dishwasher safe?"]
     assistant.embed_questions(questions)
-    answers = [assistant.answer("K1", q, kettle) for q in questions]
+    answers = [assistant.answer("K1", q, kettle, stored) for q in questions]
     assert counting.calls == [["Is it dishwasher safe?", "How big is it?"]]
     single = Assistant(settings, embedder).load().answer("K1", "How big is it?", kettle)
     # Batched encoding pads the questions together: scores agree to float precision, not bit for bit.
