@@ -52,14 +52,36 @@ class GammaGammaParams:
 
 def bgnbd_log_likelihood(params: BetaGeoParams, frequency, recency, age) -> np.ndarray:
     """Per-customer log-likelihood of BG/NBD (Fader, Hardie & Lee 2005, eq. 6)."""
-    r, alpha, a, b = params.r, params.alpha, params.a, params.b
-    x, tx, t = (np.asarray(v, dtype=float) for v in (frequency, recency, age))
-    a1 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-    a2 = special.gammaln(a + b) + special.gammaln(b + x) - special.gammaln(b) - special.gammaln(a + b + x)
-    a3 = -(r + x) * np.log(alpha + t)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        a4 = np.where(x > 0, np.log(a) - np.log(np.maximum(b + x - 1, _EPS)) - (r + x) * np.log(alpha + tx), -np.inf)
-    return a1 + a2 + np.logaddexp(a3, a4)
+    return _Histories(frequency, recency, age).log_likelihood(params)
+
+
+class _Histories:
+    """Customers' (x, t_x, T) with each column's distinct values, so a likelihood evaluation
+    computes its gammaln and log terms once per distinct value instead of once per customer (the
+    fit evaluates it hundreds of times; frequencies and days take few distinct values). Every
+    element gets the same operations on the same numbers as the plain formula, so the values are
+    identical."""
+
+    def __init__(self, frequency, recency, age) -> None:
+        x, tx, t = (np.asarray(v, dtype=float) for v in (frequency, recency, age))
+        self.x, self.x_at = np.unique(x, return_inverse=True)
+        self.tx, self.tx_at = np.unique(tx, return_inverse=True)
+        self.t, self.t_at = np.unique(t, return_inverse=True)
+        self.has_repeat = x > 0
+
+    def log_likelihood(self, params: BetaGeoParams) -> np.ndarray:
+        r, alpha, a, b = params.r, params.alpha, params.a, params.b
+        x = self.x
+        a1 = (special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha))[self.x_at]
+        a2 = (special.gammaln(a + b) + special.gammaln(b + x) - special.gammaln(b) - special.gammaln(a + b + x))[
+            self.x_at
+        ]
+        r_x = (r + x)[self.x_at]
+        a3 = -r_x * np.log(alpha + self.t)[self.t_at]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            odds = (np.log(a) - np.log(np.maximum(b + x - 1, _EPS)))[self.x_at]
+            a4 = np.where(self.has_repeat, odds - r_x * np.log(alpha + self.tx)[self.tx_at], -np.inf)
+        return a1 + a2 + np.logaddexp(a3, a4)
 
 
 class BetaGeoModel:
@@ -83,16 +105,20 @@ class BetaGeoModel:
         histories, weights = np.unique(np.column_stack([x, tx, t]), axis=0, return_counts=True)
         ux, utx, ut = histories.T
         scale = max(float(ut.max()), 1.0) / 10.0  # rescale time so the optimiser starts near the answer
+        scaled = _Histories(ux, utx / scale, ut / scale)
+        # Weighted sums by np.sum, not `@`: a BLAS dot spreads over threads, which made every
+        # evaluation ~10x slower on a busy machine (threads waiting on each other) for ~27k terms.
+        weights = weights.astype(float)
 
         def loss(log_params: np.ndarray) -> float:
             r, alpha, a, b = np.exp(log_params)
-            ll = bgnbd_log_likelihood(BetaGeoParams(r, alpha, a, b), ux, utx / scale, ut / scale) @ weights
+            ll = np.sum(scaled.log_likelihood(BetaGeoParams(r, alpha, a, b)) * weights)
             return -ll / len(x) + self.penalizer * float(np.sum(log_params**2))
 
         best = _minimise(loss, 4)
         r, alpha, a, b = np.exp(best.x)
         self.params_ = BetaGeoParams(float(r), float(alpha * scale), float(a), float(b))
-        self.log_likelihood_ = float(bgnbd_log_likelihood(self.params_, ux, utx, ut) @ weights)
+        self.log_likelihood_ = float(np.sum(bgnbd_log_likelihood(self.params_, ux, utx, ut) * weights))
         self.converged_ = bool(best.success)
         return self
 
@@ -132,10 +158,11 @@ class GammaGammaModel:
             raise ValueError("Gamma-Gamma needs at least 2 customers with a repeat purchase of positive value")
         x, m = x[keep], m[keep]
         scale = float(np.median(m))  # fit in units of the median spend, then scale gamma back
+        spends = _Spends(x, m / scale)
 
         def loss(log_params: np.ndarray) -> float:
             p, q, g = np.exp(log_params)
-            ll = _gg_log_likelihood(p, q, g, x, m / scale).sum()
+            ll = spends.log_likelihood(p, q, g).sum()
             return -ll / len(x) + self.penalizer * float(np.sum(log_params**2))
 
         best = _minimise(loss, 3)
@@ -155,15 +182,28 @@ class GammaGammaModel:
 
 
 def _gg_log_likelihood(p: float, q: float, g: float, x: np.ndarray, m: np.ndarray) -> np.ndarray:
-    return (
-        special.gammaln(p * x + q)
-        - special.gammaln(p * x)
-        - special.gammaln(q)
-        + q * np.log(g)
-        + (p * x - 1) * np.log(m)
-        + p * x * np.log(x)
-        - (p * x + q) * np.log(x * m + g)
-    )
+    return _Spends(x, m).log_likelihood(p, q, g)
+
+
+class _Spends:
+    """Repeat customers' (x, m) with the terms that do not depend on the parameters computed once,
+    and the gammaln terms once per distinct frequency (see _Histories: same values, less work)."""
+
+    def __init__(self, x: np.ndarray, m: np.ndarray) -> None:
+        self.x, self.x_at = np.unique(x, return_inverse=True)
+        self.log_m = np.log(m)
+        self.x_m = x * m
+        self.log_x = np.log(self.x)
+
+    def log_likelihood(self, p: float, q: float, g: float) -> np.ndarray:
+        px = p * self.x
+        per_x = special.gammaln(px + q) - special.gammaln(px) - special.gammaln(q) + q * np.log(g)
+        return (
+            per_x[self.x_at]
+            + (px - 1)[self.x_at] * self.log_m
+            + (px * self.log_x)[self.x_at]
+            - (px + q)[self.x_at] * np.log(self.x_m + g)
+        )
 
 
 def summarise(transactions: pd.DataFrame, as_of: date) -> pd.DataFrame:
