@@ -18,6 +18,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=ENGINES,
         help="where the mart queries run (default: setting engine); the marts land in the warehouse either way",
     )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="rebuild every mart even when only later events were appended (DuckDB refreshes those incrementally)",
+    )
     add_job_arguments(parser)
 
 
@@ -33,11 +38,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     def refresh(ctx: jobs.JobContext) -> dict:
         ctx.progress(0, 1, f"rebuilding marts on {engine.name}")
         with ctx.batch():
-            summary = marts.refresh(ctx.con, engine)
+            summary = marts.refresh(ctx.con, engine, full=args.full)
         ctx.progress(1, 1, "marts rebuilt")
         return summary | {"engine": engine.name}
 
     result = run_as_job(args, settings, "refresh_marts", refresh)
     rows = ", ".join(f"{table} {count:,}" for table, count in result.summary["rows"].items())
-    print(f"marts rebuilt on {engine.name} in {result.summary['seconds']:.1f}s: {rows} (job {result.job_id})")
+    how = result.summary["mode"] + (f" ({result.summary['why_full']})" if result.summary["why_full"] else "")
+    print(f"marts refreshed on {engine.name}, {how}, in {result.summary['seconds']:.1f}s: {rows} (job {result.job_id})")
     return 0

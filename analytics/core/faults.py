@@ -19,6 +19,7 @@ PHASES = {
     "import.after_staging": "the file is checked and staged; nothing is written yet",
     "import.after_commit": "the import's transaction has committed; marts and snapshot not yet",
     "marts.mid_rebuild": "half the marts rebuilt, inside the transaction (after an import, or refresh-marts)",
+    "marts.mid_incremental": "an incremental refresh has deleted the touched sessions' rows and not yet rewritten them",
     "sentiment.after_batch": "a batch of review scores has committed",
     "segment.after_embeddings": "text embeddings committed; the run is not complete",
     "publish.after_copy": "the new snapshot file is in place; CURRENT still names the old one",

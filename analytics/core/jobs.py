@@ -260,9 +260,11 @@ def _run_locked(
             signal.signal(signal.SIGTERM, previous)
         if ctx._bar is not None:
             ctx._bar.close()
-        refresh_error = _refresh_marts(ctx)
+        refresh_error, refreshed = _refresh_marts(ctx)
         if refresh_error:
             status, error = ("failed" if status == "done" else status), "; ".join(filter(None, [error, refresh_error]))
+        if refreshed and isinstance(summary, dict):
+            summary = summary | {"marts": refreshed}
         warehouse.close_writer(con)
         if ctx.dirty:
             warehouse.publish_snapshot(settings, job_id)
@@ -278,21 +280,22 @@ def _run_locked(
     return JobResult(job_id, status, summary, error)
 
 
-def _refresh_marts(ctx: JobContext) -> str | None:
-    """Rebuild the marts in one batch when the job changed canonical data (also after a failure or
-    cancel that kept committed batches), so the snapshot never pairs new data with old marts."""
+def _refresh_marts(ctx: JobContext) -> tuple[str | None, dict[str, Any] | None]:
+    """Bring the marts up to date in one batch when the job changed canonical data (also after a
+    failure or cancel that kept committed batches), so the snapshot never pairs new data with old
+    marts. Returns (error, how the marts were refreshed: mode, why a full rebuild, seconds)."""
     if ctx.kind not in MART_REFRESH_KINDS or not ctx.dirty:
-        return None
+        return None, None
     from analytics.core import marts
 
     try:
         with ctx.batch():
-            marts.refresh(ctx.con)
+            refreshed = marts.refresh(ctx.con)
     except Exception as exc:  # noqa: BLE001 - recorded on the job; the previous marts stay
-        return f"mart refresh failed: {type(exc).__name__}: {exc}"
+        return f"mart refresh failed: {type(exc).__name__}: {exc}", None
     # Still unpublished, but a crash from here on owes the next job a publish only, not a rebuild.
     warehouse.mark_unpublished(ctx.settings, ctx.job_id, ctx.kind, owes_marts=False)
-    return None
+    return None, {key: refreshed[key] for key in ("mode", "why_full", "seconds")}
 
 
 def create_job(settings: Settings, kind: str, params: dict[str, Any], actor: str, status: str = "queued") -> int:

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from analytics.core import clv, faults, queries
+from analytics.core import clv, faults, incremental, queries
 from analytics.core.engines import DuckDBEngine, Engine
 
 # Order matters: later marts read earlier ones.
@@ -35,30 +35,56 @@ CLV_HORIZON_DAYS = 365
 MIN_CLV_CUSTOMERS = 20  # fewer customers in a currency: no model is fitted for it
 
 
-def refresh(con: duckdb.DuckDBPyConnection, engine: Engine | None = None) -> dict[str, Any]:
-    """Rebuild every mart; returns ``{"rows": {table: count}, "seconds": s, "table_seconds": {step: s}}``
-    (the steps are the engine's: each SQL mart, and for Spark its export and load, then customer value).
+def refresh(con: duckdb.DuckDBPyConnection, engine: Engine | None = None, full: bool = False) -> dict[str, Any]:
+    """Bring every mart up to the canonical tables; returns ``{"rows": {table: count}, "seconds": s,
+    "table_seconds": {step: s}, "mode": "incremental" | "full", "why_full": reason | None}`` (the
+    steps are the engine's: each SQL mart, and for Spark its export and load, then customer value).
 
     Runs inside the caller's transaction (a job batch), so readers of the published snapshot
-    see either the old marts or the new ones, never a mix. ``engine`` runs the SQL marts
-    (analytics.core.engines; DuckDB in this connection by default, or Spark, whose tables are
-    loaded into this connection); customer value is fitted here either way.
+    see either the old marts or the new ones, never a mix. With DuckDB, after imports that only
+    appended later events, only what they change is rebuilt (analytics.core.incremental: the same
+    tables a full rebuild gives); ``full`` rebuilds everything anyway. ``engine`` runs a full
+    rebuild of the SQL marts (analytics.core.engines; DuckDB in this connection by default, or
+    Spark, whose tables are loaded into this connection); customer value is fitted here either way.
     """
     started = time.perf_counter()
     engine = engine or DuckDBEngine()
-    rows = engine.refresh_marts(con, SQL_MARTS)
-    table_seconds = {step: round(seconds, 2) for step, seconds in engine.seconds.items()}
+    why_full, mark = _check(con, engine, full)
+    if why_full is None:
+        try:
+            rows, seconds, mark = incremental.refresh_sql_marts(con, mark)
+        except incremental.Widespread as exc:
+            why_full, mark = str(exc), None
+    if why_full is not None:
+        rows = engine.refresh_marts(con, SQL_MARTS)
+        seconds = engine.seconds
+    table_seconds = {step: round(s, 2) for step, s in seconds.items()}
     faults.point("marts.mid_rebuild")
     table_started = time.perf_counter()
     rows["mart_customer_value"] = refresh_customer_value(con)
     table_seconds["mart_customer_value"] = round(time.perf_counter() - table_started, 2)
+    incremental.record_mark(con, mark)
     seconds = time.perf_counter() - started
     count_events = con.execute("select count(*) from events").fetchone()[0]
     con.execute(
         "insert into mart_refreshes values ($at, $events, $seconds)",
         {"at": datetime.now(UTC).replace(microsecond=0, tzinfo=None), "events": count_events, "seconds": seconds},
     )
-    return {"rows": rows, "seconds": round(seconds, 2), "table_seconds": table_seconds}
+    return {
+        "rows": rows,
+        "seconds": round(seconds, 2),
+        "table_seconds": table_seconds,
+        "mode": "full" if why_full else "incremental",
+        "why_full": why_full,
+    }
+
+
+def _check(con: duckdb.DuckDBPyConnection, engine: Engine, full: bool) -> tuple[str | None, incremental.Mark | None]:
+    if full:
+        return "a full refresh was asked for", None
+    if engine.name != "duckdb":
+        return f"the {engine.name} engine rebuilds every mart", None
+    return incremental.check(con)
 
 
 def is_stale(con: duckdb.DuckDBPyConnection) -> bool:

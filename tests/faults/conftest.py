@@ -31,6 +31,7 @@ LATEST_RUN = "(select max(run_id) from segment_runs where status = 'complete')"
 VOLATILE = {
     "mart_order_lines": "order_key",
     "imports": "imported_at",
+    "mart_marks": "built_at",
     "schema_migrations": "applied_at",
     "review_sentiment": "scored_at",
     "text_embeddings": "embedded_at",
