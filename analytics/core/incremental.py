@@ -22,9 +22,9 @@ Why the result is the full refresh's:
   every new day; marts.py fits it either way).
 
 ``check`` says when this does not apply, and the caller runs the full refresh: no mark (the
-first refresh, or marts built by other mart queries), events at or before the mark's last event
-added, removed or changed; and ``Widespread`` is raised when most sessions are touched. The mark is written with the marts, in the same
-transaction (``record_mark``).
+first refresh, or marts built by other mart queries), or events at or before the mark's last event
+added, removed or changed; ``Widespread`` is raised when most sessions are touched. The mark is
+written with the marts, in the same transaction (``record_mark``).
 """
 
 from __future__ import annotations
@@ -129,9 +129,7 @@ def check(con: duckdb.DuckDBPyConnection) -> tuple[str | None, Mark | None]:
     return None, mark
 
 
-def refresh_sql_marts(
-    con: duckdb.DuckDBPyConnection, mark: Mark
-) -> tuple[dict[str, int], dict[str, float], Mark]:
+def refresh_sql_marts(con: duckdb.DuckDBPyConnection, mark: Mark) -> tuple[dict[str, int], dict[str, float], Mark]:
     """Bring the SQL marts up to the events appended since ``mark`` (from ``check``); returns
     rows per mart, seconds per step and the mark of the refreshed marts."""
     steps = _steps(con, mark["last_event_time"])

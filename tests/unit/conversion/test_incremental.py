@@ -109,7 +109,7 @@ def test_a_product_moved_to_another_group_touches_its_sessions_and_most_touched_
     con.execute("insert into products (product_id, category, brand, price) values ('p2', 'bags', 'acme', 20)")
     con.execute(
         "insert into events (event_time, event_type, user_id, session_id, product_id) values "
-        + ", ".join(f"('2026-01-01 {10 + i}:00', 'view', 'u{i}', 's{i}', '{'p1' if i == 0 else 'p2'}')" for i in range(8))
+        + ", ".join(f"('2026-01-01 1{i}:00', 'view', 'u{i}', 's{i}', '{'p2' if i else 'p1'}')" for i in range(8))
     )
     assert marts.refresh(con)["why_full"] == "no record of what the marts were built from (first refresh)"
     con.execute("update products set brand = 'other' where product_id = 'p1'")
@@ -161,7 +161,8 @@ def test_a_view_looks_ahead_to_a_purchase_in_a_later_import(con, monkeypatch):
     marts.refresh(con)
     con.execute(
         "insert into events (event_time, event_type, user_id, session_id, product_id, quantity, price) values "
-        "('2026-01-03 09:00', 'purchase', 'u1', 's3', 'p1', 1, 10), ('2026-01-03 09:30', 'view', 'u3', 's4', 'p1', null, null)"
+        "('2026-01-03 09:00', 'purchase', 'u1', 's3', 'p1', 1, 10), "
+        "('2026-01-03 09:30', 'view', 'u3', 's4', 'p1', null, null)"
     )
     assert marts.refresh(con)["mode"] == "incremental"
     incremental_rows = _mart_rows(con)
@@ -169,9 +170,8 @@ def test_a_view_looks_ahead_to_a_purchase_in_a_later_import(con, monkeypatch):
     marts.refresh(con, full=True)
 
     assert _mart_rows(con) == incremental_rows
-    assert con.execute(
-        "select min_purchase_lag_s from mart_session_steps join mart_sessions using (session_key) where session_id = 's1'"
-    ).fetchone() == (2 * 86_400 - 3_600,)
+    lag = "select min_purchase_lag_s from mart_session_steps join mart_sessions using (session_key) where session_id=?"
+    assert con.execute(lag, ["s1"]).fetchone() == (2 * 86_400 - 3_600,)
     assert con.execute("select user_id from mart_users order by user_key").fetchall() == [("u1",), ("u2",), ("u3",)]
 
 
