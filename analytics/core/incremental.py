@@ -13,7 +13,9 @@ Why the result is the full refresh's:
   the touched sessions' events and their users' carts and purchases (``over``); every other row
   stays as it is.
 - ``mart_day_counts`` is a sum over users of what each user's sessions contribute: it gains the
-  touched sessions' users' new contribution and loses their old one.
+  touched sessions' users' new contribution and loses their old one, both computed over the days
+  from each user's first touched day, plus the earlier days on which those read the user's
+  previous day with each step (an earlier day's own rows are the same before and after).
 - ``mart_products`` is rebuilt in full (it is small). A product it moves to another category,
   brand or price band (price bands are catalog quintiles: new products can move their edges)
   touches every session that has it.
@@ -59,6 +61,9 @@ MARK_QUERIES = (
     "incremental_session_events",
     "incremental_day_counts_changed",
     "incremental_moved_products",
+    "incremental_first_days",
+    "incremental_earlier_days",
+    "incremental_totals_window",
 )
 # Temporary tables the incremental SQL files read by these names; dropped after every refresh.
 _TEMP = (
@@ -73,6 +78,10 @@ _TEMP = (
     "refresh_old_totals",
     "refresh_new_totals",
     "refresh_steps",
+    "refresh_first_days",
+    "refresh_earlier_days",
+    "refresh_old_window",
+    "refresh_new_window",
     "refresh_day_counts_old",
     "refresh_day_counts_new",
     "refresh_day_counts_changed",
@@ -197,8 +206,13 @@ def _steps(con: duckdb.DuckDBPyConnection, since: datetime) -> list[tuple[str, C
         _temp(con, "refresh_new_totals", _touched_rows("mart_session_totals", "user_key", "refresh_users"))
 
     def day_counts() -> None:
-        _temp(con, "refresh_day_counts_old", over("mart_day_counts", {"mart_session_totals": "refresh_old_totals"}))
-        _temp(con, "refresh_day_counts_new", over("mart_day_counts", {"mart_session_totals": "refresh_new_totals"}))
+        _temp(con, "refresh_first_days", queries.sql("incremental_first_days"))
+        _temp(con, "refresh_earlier_days", queries.sql("incremental_earlier_days"))
+        _temp(con, "refresh_old_window", queries.sql("incremental_totals_window"))
+        refreshed = {"refresh_old_totals": "refresh_new_totals"}
+        _temp(con, "refresh_new_window", over("incremental_totals_window", refreshed))
+        _temp(con, "refresh_day_counts_old", over("mart_day_counts", {"mart_session_totals": "refresh_old_window"}))
+        _temp(con, "refresh_day_counts_new", over("mart_day_counts", {"mart_session_totals": "refresh_new_window"}))
         _temp(con, "refresh_day_counts_changed", queries.sql("incremental_day_counts_changed"))
         matches = " and ".join(f"m.{c} = c.{c}" for c in _DAY_COUNTS_KEY)
         con.execute(

@@ -175,6 +175,30 @@ def test_a_view_looks_ahead_to_a_purchase_in_a_later_import(con, monkeypatch):
     assert con.execute("select user_id from mart_users order by user_key").fetchall() == [("u1",), ("u2",), ("u3",)]
 
 
+@pytest.mark.parametrize("days_held_back", [1, 20])
+def test_the_demo_shops_later_days_appended_equal_a_full_rebuild(demo_settings, tmp_path, monkeypatch, days_held_back):
+    # Six months of returning users: views bought weeks later, users' earlier days, new users.
+    monkeypatch.setattr(incremental, "WIDESPREAD", 1.0)
+    path = tmp_path / "demo.duckdb"
+    shutil.copyfile(warehouse.current_snapshot(demo_settings).path, path)
+    with duckdb.connect(path) as con:
+        cutoff = con.execute("select max(event_time) - to_days($d) from events", {"d": days_held_back}).fetchone()[0]
+        con.execute("create table held as select * from events where event_time > $c", {"c": cutoff})
+        con.execute("delete from events where event_time > $c", {"c": cutoff})
+        assert marts.refresh(con, full=True)["mode"] == "full"
+        con.execute("insert into events select * from held")
+        assert marts.refresh(con)["mode"] == "incremental"
+        incremental_rows = _mart_rows(con) | {
+            "marks": con.execute("select * exclude (built_at) from mart_marks").fetchall()
+        }
+
+        marts.refresh(con, full=True)
+
+        assert _mart_rows(con) | {"marks": con.execute("select * exclude (built_at) from mart_marks").fetchall()} == (
+            incremental_rows
+        )
+
+
 def test_over_swaps_base_tables_only_never_a_cte_of_the_same_name():
     swapped = incremental.over("mart_session_steps", {"events": "refresh_events"})
 
