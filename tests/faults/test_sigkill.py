@@ -88,3 +88,26 @@ def test_kill_after_pointer_swap_leaves_the_new_snapshot_published(tmp_path, dem
     cli(settings.db_path, "refresh-marts")  # the next publish removes what the crash left
     assert snapshot_files(settings) == ["000003.duckdb", "CURRENT"]
     assert_same_tables(published_tables(settings), demo_and_import)
+
+
+def test_kill_mid_incremental_refresh_is_redone_by_any_next_job(tmp_path):
+    # A later part of the REES46 sample appended to the earlier one refreshes incrementally; killed
+    # after it deleted the touched sessions' rows, the refresh rolls back whole and the next job
+    # redoes it, leaving what an uninterrupted import leaves.
+    from tests.unit.conversion.test_incremental import split_by_time
+
+    early, late = split_by_time(
+        "rees46_multicategory_2019oct/events_2019-10-01_dev.csv.gz", "event_time", "product_id", tmp_path
+    )
+    uninterrupted = Settings(db_path=tmp_path / "uninterrupted" / "warehouse.duckdb")
+    crashed = Settings(db_path=tmp_path / "crashed" / "warehouse.duckdb")
+    for settings in (uninterrupted, crashed):
+        cli(settings.db_path, "import", str(early), "--create")
+    cli(uninterrupted.db_path, "import", str(late))
+
+    crash_cli(crashed.db_path, "import", str(late), fault="marts.mid_incremental")
+    assert warehouse.unpublished(crashed).owes_marts
+    other = jobs.run_job(crashed, "other", lambda ctx: {"did": "nothing of its own"})
+
+    assert other.status == "done"
+    assert_same_tables(published_tables(crashed), published_tables(uninterrupted))
