@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics.core import queries, warehouse
+from analytics.core import incremental, queries, warehouse
 from dashboard.components.frame import PAGES
 from tests.conftest import ROOT
 from tests.unit import statements
@@ -27,6 +27,7 @@ STATEMENT_CHECKS = {
     "assistant": "tests/unit/assistant/test_vectors.py",
     "campaigns": "tests/unit/campaigns/test_statements.py",
     "conversion": "tests/unit/conversion/test_funnels.py",
+    "core": "tests/unit/conversion/test_incremental.py",  # the incremental refresh's steps
     "demo": "tests/unit/test_demo_job.py",
     "ingest": "tests/unit/ingest/test_statements.py",
     "reviews": "tests/models/test_sentiment_job.py",
@@ -35,7 +36,13 @@ STATEMENT_CHECKS = {
 
 
 def _is_read_query(path: Path) -> bool:
-    return path.parent.parent.name not in JOB_DIRS and not statements.writes(path)
+    return path.parent.parent.name not in JOB_DIRS and not statements.writes(path) and not _is_refresh_step(path)
+
+
+def _is_refresh_step(path: Path) -> bool:
+    # The incremental mart refresh's steps read its temporary refresh_* tables, which exist only
+    # inside a refresh: tests/unit/conversion/test_incremental.py runs every one of them.
+    return re.search(r"\brefresh_[a-z_]+\b", path.read_text(encoding="utf-8")) is not None
 
 
 READ_QUERIES = [p for p in SQL_FILES if _is_read_query(p)]
@@ -111,6 +118,9 @@ PARAM_EXAMPLES: dict[str, object] = {
     "variant": "A",
     "grouping": "group",  # recommend_segment_lift: "product" or "group"
     "pre_start": datetime(2026, 7, 1),
+    # incremental mart refresh
+    "until": None,
+    "since": datetime(2026, 9, 1),
 }
 
 
@@ -149,6 +159,11 @@ def test_every_folder_of_job_statements_is_checked_by_its_job_tests():
         assert f'job_statements("{folder}"' in text, (
             f"{test_file} does not check that its job runs analytics/{folder}/sql"
         )
+
+
+def test_every_refresh_step_is_part_of_the_marks_digest():
+    steps = {p.stem for p in SQL_FILES if _is_refresh_step(p)}
+    assert steps and steps <= set(incremental.MARK_QUERIES)
 
 
 @pytest.mark.parametrize("path", READ_QUERIES, ids=[p.stem for p in READ_QUERIES])

@@ -64,6 +64,7 @@ MARK_QUERIES = (
     "incremental_first_days",
     "incremental_earlier_days",
     "incremental_totals_window",
+    "incremental_new_mark",
 )
 # Temporary tables the incremental SQL files read by these names; dropped after every refresh.
 _TEMP = (

@@ -16,6 +16,7 @@ from analytics.commands import spark_check
 from analytics.core import incremental, jobs, marts, queries, warehouse
 from models.settings import Settings
 from tests.conftest import shared_sample
+from tests.unit import statements
 
 REES46 = "rees46_multicategory_2019oct/events_2019-10-01_dev.csv.gz"
 UCI = "online_retail_uci/online_retail_lines_first8373.csv.gz"
@@ -132,6 +133,25 @@ def test_a_product_moved_to_another_group_touches_its_sessions_and_most_touched_
         "values ('2026-01-03 10:00', 'view', 'u9', 's10', 'p2')"
     )
     assert marts.refresh(con)["why_full"] == "10 of 10 sessions changed"
+
+
+def test_an_incremental_refresh_runs_every_step_file(con, monkeypatch):
+    con.execute(
+        "insert into events (event_time, event_type, user_id, session_id, product_id) "
+        "values ('2026-01-01 10:00', 'view', 'u1', 's1', 'p1')"
+    )
+    marts.refresh(con)
+    con.execute(
+        "insert into events (event_time, event_type, user_id, session_id, product_id) "
+        "values ('2026-01-02 10:00', 'cart', 'u1', 's2', 'p1')"
+    )
+    monkeypatch.setattr(incremental, "WIDESPREAD", 1.0)
+    used = statements.record(monkeypatch)
+
+    assert marts.refresh(con)["mode"] == "incremental"
+
+    steps = {name for name in statements.job_statements("core", every_file=True) if name.startswith("incremental_")}
+    assert steps and not steps - used, f"not run: {sorted(steps - used)}"
 
 
 def test_changed_mart_queries_rebuild_in_full(con):
