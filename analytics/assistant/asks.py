@@ -211,6 +211,9 @@ def answer_product(
         evidence = knowledge
         if isinstance(row.own_text, str):
             evidence = knowledge[~((knowledge["kind"] == "qa") & (knowledge["text"] == row.own_text))]
+        if evidence.empty:  # nothing but its own answer: the catalog cannot answer, for certain
+            answered.append(Answered(row.question_id, "unknown", 1.0))
+            continue
         result = assistant.answer(product_id, row.question, evidence.reset_index(drop=True), stored)
         answered.append(Answered(row.question_id, result.verdict, float(result.confidence)))
     return answered

@@ -44,6 +44,11 @@ def answer_all(args: argparse.Namespace, settings: Settings, limit: int | None =
     )
 
 
+def argv_for(limit: int | None = None) -> list[str]:
+    """The command line the dashboard launches (it adds the job options)."""
+    return [NAME] + ([] if limit is None else ["--limit", str(limit)])
+
+
 def report(summary: dict) -> None:
     print(
         f"questions: {summary['logged']:,} newly logged, {summary['answered']:,} answered "
