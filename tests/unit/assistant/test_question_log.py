@@ -166,7 +166,9 @@ def asked(con):
     members = [(1, f"u{i}", 0) for i in range(4)] + [(1, "v1", 1), (1, "v2", 1), (2, "u0", 1)]
     con.executemany("insert into user_segments values (?, ?, ?)", members)
     con.execute("insert into segment_profiles values (1, 0, 'Quiet', 4, null, null), (1, 1, 'Loud', 2, null, null)")
-    rows = [(f"s{i}", "A", f"u{i % 4}", "Does it run small?", "size & fit", "unknown" if i < 3 else "yes") for i in range(6)]
+    rows = [
+        (f"s{i}", "A", f"u{i % 4}", "Does it run small?", "size & fit", "unknown" if i < 3 else "yes") for i in range(6)
+    ]
     rows += [("t1", "B", "v1", "Is it bright?", "features", "yes"), ("t2", "B", "v2", "Is it dim?", "features", None)]
     rows += [("e1", "B", None, "What bulb does it take? call 555-123-4567", "compatibility", "unknown")]
     _log(con, rows)
