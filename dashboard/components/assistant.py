@@ -177,6 +177,6 @@ def _answer_new_questions(settings: Settings, who: Actor) -> None:
     waiting = asks.waiting(settings)
     if waiting:
         st.caption(f"{waiting} question(s) asked through the assistant wait for the next `answer-questions` run.")
-    if who.can("run_model_job") and st.button("Answer new questions", key="assistant_answer_questions"):
+    if who.can("run_model_job") and st.button("Run answer-questions", key="assistant_answer_questions"):
         job_id = jobs.start_job(who, "run_model_job", "answer_questions", argv_for(), {})
         st.success(f"Answering new questions as job {job_id}; the view updates when it is done.")

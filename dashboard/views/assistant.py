@@ -22,7 +22,9 @@ with ask:
     product_id = widgets.pick_product()
     question = st.text_input("Question", placeholder="Is it waterproof?", key="assistant_question")
     asker = st.text_input(
-        'Customer id (optional: kept with the question for "What customers ask")', key="assistant_asker"
+        "Customer id (optional)",
+        key="assistant_asker",
+        help='Kept with the question for "What customers ask"; an unknown id is refused.',
     )
     if product_id and st.button("Answer", key="assistant_answer", type="primary"):
         try:

@@ -9,7 +9,10 @@ import pytest
 from analytics.assistant import asks
 from analytics.assistant.answers import QuestionError
 from analytics.core import jobs, warehouse
+from tests.unit import statements
 
+# The writing statements of analytics/assistant/sql that the answer-questions job runs.
+QUESTION_LOG_STATEMENTS = {"assistant_log_questions", "assistant_set_topics", "assistant_store_answers"}
 OWN_ANSWER = "Yes, it is dishwasher safe on the top rack. (asked: Can it go in the dishwasher?)"
 
 
@@ -71,9 +74,11 @@ def logged(settings) -> pd.DataFrame:
         con.close()
 
 
-def test_an_earlier_question_is_answered_without_its_own_answer(shop, assistant):
+def test_an_earlier_question_is_answered_without_its_own_answer(shop, assistant, monkeypatch):
     spy = Spy(assistant)
+    used = statements.record(monkeypatch)
     summary = run_job(shop, spy)
+    assert QUESTION_LOG_STATEMENTS <= used & statements.job_statements("assistant")
     assert summary["logged"] == 2 and summary["answered"] == 2
     assert OWN_ANSWER not in spy.evidence["Can it go in the dishwasher?"]
     assert "capacity: 1.7 liters" in spy.evidence["Can it go in the dishwasher?"]
