@@ -157,7 +157,7 @@ def _asks_table(frame: pd.DataFrame, keys: list[str], key: str) -> None:
 
 def _gap_products(gaps: pd.DataFrame) -> None:
     if gaps.empty:
-        st.info("The catalog answered every answered question so far.")
+        st.info("No question has been found unanswerable yet (or none is answered: see Answered above).")
         return
     st.caption("What to add to their descriptions: each product's unanswered questions, most asked first.")
     for (product_id, title), rows in gaps.groupby(["product_id", "title"], sort=False):
