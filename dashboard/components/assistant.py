@@ -138,7 +138,7 @@ def show_customer_asks(settings: Settings, who: Actor) -> None:
         _asks_table(view.by_segment, ["segment", "topic"], "assistant_asks_segment")
     if view.hidden_segments:
         st.caption(f"{view.hidden_segments} segment x topic cell(s) with fewer than {limit} distinct askers hidden.")
-    st.subheader("Products with the most questions the catalog cannot answer")
+    st.subheader("Content gaps: products whose descriptions miss answers")
     _gap_products(view.gap_products)
 
 
@@ -159,7 +159,10 @@ def _gap_products(gaps: pd.DataFrame) -> None:
     if gaps.empty:
         st.info("No question has been found unanswerable yet (or none is answered: see Answered above).")
         return
-    st.caption("What to add to their descriptions: each product's unanswered questions, most asked first.")
+    st.caption(
+        "The products with the most questions the catalog cannot answer: what to add to their descriptions, "
+        "each with its unanswered questions, most asked first."
+    )
     for (product_id, title), rows in gaps.groupby(["product_id", "title"], sort=False):
         first = rows.iloc[0]
         label = f"{title} ({product_id}): {first['unanswerable']} of {first['questions']} questions unanswered"

@@ -60,4 +60,4 @@ def test_what_customers_ask_shows_its_tables_in_the_browser(server, page):
     page.screenshot(path=str(SHOTS / "assistant_asks.png"), full_page=True)
     body = page.inner_text("body")
     assert "Traceback" not in body and page.get_by_test_id("stException").count() == 0, server.output()
-    assert "By segment and topic" in body and "Products with the most questions the catalog cannot answer" in body
+    assert "By segment and topic" in body and "Content gaps" in body
