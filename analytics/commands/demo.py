@@ -25,7 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-answers",
         action="store_true",
-        help="leave the demo customers' questions unanswered (`answer-questions` answers them later)",
+        help="leave the demo customers' questions unanswered (`answer-questions` answers them later); "
+        "--no-segments leaves them too",
     )
     add_job_arguments(parser)
 
@@ -55,11 +56,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         # The segments the Segments page and the Campaign studio start from, as `segment` with
         # its defaults would build them; a job of its own, so the marts it reads are the new ones.
         segment.report(segment.build_segments(args, settings, SegmentParams(), queued=False))
-    if not args.no_answers:
-        # What the demo's customers asked, answered as `answer-questions` would: the Assistant
-        # page's "What customers ask" view reads these answers.
-        # Only theirs (customers' own questions come first): the earlier Q&A of every product
-        # would take minutes on a laptop, and `answer-questions` answers it when asked.
+    if not args.no_segments and not args.no_answers:
+        # What the demo's customers asked, answered as `answer-questions` would, for the Assistant
+        # page's "What customers ask" (by segment too, hence after them). Only theirs (customers'
+        # own questions come first): the earlier Q&A of every product would take minutes on a
+        # laptop, and `answer-questions` answers it when asked.
         asked = max(1, s.get("customer_questions", 0))
         answer_questions.report(answer_questions.answer_all(args, settings, asked, queued=False).summary)
     return 0
