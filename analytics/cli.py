@@ -37,6 +37,7 @@ COMMANDS = (
     "opportunities",
     "answer",
     "advise",
+    "answer_questions",
     "plan",
     "campaigns",
     "results",

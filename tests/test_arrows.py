@@ -69,7 +69,13 @@ DOMAIN_EDGES = {(unit, dep) for unit, deps in ALLOWED.items() if unit != COMMAND
 # The dashboard launches jobs as command lines; it may import a command's argv builder (kept
 # beside the command's parser, which a round-trip test holds in step) but never run a command in
 # the server process, which would make the server a writer of the warehouse.
-DASHBOARD_COMMAND_LINE = frozenset({"analytics.commands.save_audience.argv_for", "analytics.commands.plan.argv_for"})
+DASHBOARD_COMMAND_LINE = frozenset(
+    {
+        "analytics.commands.save_audience.argv_for",
+        "analytics.commands.plan.argv_for",
+        "analytics.commands.answer_questions.argv_for",
+    }
+)
 
 
 @dataclass(frozen=True)

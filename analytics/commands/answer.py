@@ -21,10 +21,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--product", metavar="ID", help="the product asked about")
     parser.add_argument("--questions", metavar="FILE.csv", help="a batch: a CSV file with columns product_id,question")
     parser.add_argument("--json", action="store_true", help="print one JSON object per answer, one per line")
+    parser.add_argument("--user", metavar="ID", help="the customer who asked (kept with the question in the log)")
+    parser.add_argument(
+        "--no-log",
+        action="store_true",
+        help="do not keep the questions for the question log (evaluation runs, tests of the catalog)",
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    from analytics.assistant.advice import UnknownUserError
     from analytics.assistant.answers import Assistant, QuestionError, check_question
+    from analytics.assistant.asks import check_asker, record_asked
     from analytics.assistant.knowledge import UnknownProductError, product_knowledge
     from analytics.assistant.vectors import stored_vectors
 
@@ -37,6 +45,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     con = open_published(settings)
     stored = {}
     try:
+        try:
+            asker = check_asker(con, args.user)
+        except UnknownUserError as exc:
+            raise CliError(f"--user: {exc}") from None
         knowledge = {}
         for where, (product_id, _) in asks.items():
             if product_id not in knowledge:
@@ -52,6 +64,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     for product_id, question in asks.values():
         result = assistant.answer(product_id, question, knowledge[product_id], stored)
         print(json.dumps(result.to_json(), ensure_ascii=False) if args.json else _text(result), flush=True)
+        if not args.no_log:
+            record_asked(settings, product_id, question, "command", asker, result)
     return 0
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 
 from analytics.cli import CliError, add_job_arguments, run_as_job
-from analytics.commands import segment
+from analytics.commands import answer_questions, segment
 from models.settings import Settings
 
 NAME = "demo"
-HELP = "generate the demo shop (deterministic for a seed) into the warehouse, then its customer segments"
+HELP = (
+    "generate the demo shop (deterministic for a seed) into the warehouse, then its customer segments and "
+    "the answers to its customers' questions"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,6 +21,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replace", action="store_true", help="clear a warehouse that already holds data first")
     parser.add_argument(
         "--no-segments", action="store_true", help="build the data only (`segment` builds the segments later)"
+    )
+    parser.add_argument(
+        "--no-answers",
+        action="store_true",
+        help="leave the demo customers' questions unanswered (`answer-questions` answers them later); "
+        "--no-segments leaves them too",
     )
     add_job_arguments(parser)
 
@@ -47,4 +56,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         # The segments the Segments page and the Campaign studio start from, as `segment` with
         # its defaults would build them; a job of its own, so the marts it reads are the new ones.
         segment.report(segment.build_segments(args, settings, SegmentParams(), queued=False))
+    if not args.no_segments and not args.no_answers:
+        # What the demo's customers asked, answered as `answer-questions` would, for the Assistant
+        # page's "What customers ask" (by segment too, hence after them). Only theirs (customers'
+        # own questions come first): the earlier Q&A of every product would take minutes on a
+        # laptop, and `answer-questions` answers it when asked.
+        asked = max(1, s.get("customer_questions", 0))
+        answer_questions.report(answer_questions.answer_all(args, settings, asked, queued=False).summary)
     return 0

@@ -24,6 +24,7 @@ from analytics.demo.catalog import Catalog, build_catalog
 from analytics.demo.chunk import generate_chunk
 from analytics.demo.knowledge import product_knowledge
 from analytics.demo.params import DemoParams, Plan, plan_for
+from analytics.demo.questions import customer_questions
 from analytics.demo.reviews import draw_reviews
 from analytics.demo.searches import QueryPool, build_query_pool, draw_searches
 from analytics.demo.timeline import Timeline, build_timeline
@@ -32,6 +33,7 @@ from analytics.demo.writer import Counters
 # Independent random streams: SeedSequence(seed, spawn_key=...) is what SeedSequence.spawn makes.
 CATALOG_STREAM, QUERY_STREAM, CHUNK_STREAM = 0, 1, 2
 KNOWLEDGE_STREAM = 3  # its own stream: adding product knowledge leaves every other draw as it was
+QUESTIONS_STREAM = 4  # the customers' questions to the assistant, likewise
 
 
 def build_demo(
@@ -44,7 +46,8 @@ def build_demo(
     a warehouse that already holds events, users or products unless ``replace`` is true.
 
     Summary keys: events, users, products, reviews, searches, sessions, orders, seconds,
-    chunks, resumed_chunks, import_id, campaigns (past campaigns planted, analytics.demo.campaigns).
+    chunks, resumed_chunks, import_id, campaigns (past campaigns planted, analytics.demo.campaigns),
+    customer_questions (questions to the assistant, unanswered: analytics.demo.questions).
     """
     params = params or DemoParams()
     started = time.monotonic()
@@ -81,7 +84,9 @@ def build_demo(
                     counters=after,
                     import_id=state["import_id"],
                 )
-                state.update(counters=after.as_dict(), campaigns=planted)
+                asked = customer_questions(con, _rng(seed, QUESTIONS_STREAM))
+                writer.write_customer_questions(con, asked)
+                state.update(counters=after.as_dict(), campaigns=planted, customer_questions=len(asked))
             writer.update_import(con, state["import_id"], after.events, _notes(plan, index + 1, seed))
         counters = after
         ctx.progress(index + 1, plan.chunks, f"demo: {index + 1}/{plan.chunks} chunks, {after.events:,} events")
@@ -98,6 +103,7 @@ def build_demo(
         "resumed_chunks": resumed,
         "import_id": state["import_id"],
         "campaigns": len(state.get("campaigns", [])),
+        "customer_questions": state.get("customer_questions", 0),
     }
 
 

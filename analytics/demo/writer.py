@@ -30,6 +30,7 @@ from analytics.demo.searches import QueryPool, Searches
 # campaign tables go too: their plans and sends name users of the data being replaced.
 CANONICAL_TABLES = (
     "demo_campaign_effects",
+    "question_log",
     "campaign_sends",
     "campaign_assignments",
     "campaign_variants",
@@ -52,6 +53,7 @@ INSERTS = {
     "products": "insert_products",
     "product_documents": "insert_product_documents",
     "product_qa": "insert_product_qa",
+    "customer_questions": "insert_customer_questions",
 }
 
 
@@ -125,6 +127,11 @@ def write_product_knowledge(
     """Write the catalog's descriptions, attributes and earlier Q&A (analytics.demo.knowledge)."""
     _insert(con, "demo_product_documents", pa.Table.from_pandas(documents, preserve_index=False), import_id)
     _insert(con, "demo_product_qa", pa.Table.from_pandas(qa, preserve_index=False), import_id)
+
+
+def write_customer_questions(con: duckdb.DuckDBPyConnection, questions: pd.DataFrame) -> None:
+    """Write the demo customers' questions to the assistant (analytics.demo.questions)."""
+    _insert(con, "demo_customer_questions", pa.Table.from_pandas(questions, preserve_index=False), None)
 
 
 def chunk_tables(

@@ -4,7 +4,6 @@ import streamlit as st
 
 from analytics.assistant.advice import UnknownUserError
 from analytics.assistant.answers import QuestionError
-from analytics.trust import privacy
 from dashboard.components import assistant as widgets
 from dashboard.components import data, trust
 from dashboard.components.context import settings
@@ -22,11 +21,16 @@ ask, shop, asked = st.tabs(["Ask about a product", "Shopping advice", "What cust
 with ask:
     product_id = widgets.pick_product()
     question = st.text_input("Question", placeholder="Is it waterproof?", key="assistant_question")
+    asker = st.text_input(
+        "Customer id (optional)",
+        key="assistant_asker",
+        help='Kept with the question for "What customers ask"; an unknown id is refused.',
+    )
     if product_id and st.button("Answer", key="assistant_answer", type="primary"):
         try:
             with st.spinner("Reading the product's knowledge ..."):
-                widgets.show_answer(widgets.answer(run_settings, product_id, question))
-        except QuestionError as exc:
+                widgets.show_answer(widgets.answer_and_log(run_settings, product_id, question, asker))
+        except (QuestionError, UnknownUserError) as exc:
             st.error(str(exc))
 
 with shop:
@@ -45,15 +49,4 @@ with shop:
                 trust.show_table(table, key="assistant_advice_table", mask=["Why"])
 
 with asked:
-    questions = data.query("assistant_customer_questions")
-    limit = run_settings.min_group_size
-    shown, hidden = privacy.suppress_small_groups(questions, "products", limit)
-    if shown.empty:
-        st.info(f"No earlier customer question was asked about {limit} or more products yet.")
-    else:
-        st.caption(
-            "Earlier customer questions by top-level category, most asked first"
-            f"{f'; {hidden} question(s) asked about fewer than {limit} products hidden' if hidden else ''}. "
-            "Earlier Q&A carries no customer, so it is not split by segment."
-        )
-        trust.show_table(shown, key="assistant_questions_table", mask=["question"])
+    widgets.show_customer_asks(run_settings, who)

@@ -49,3 +49,15 @@ def test_a_question_is_answered_with_sourced_evidence(server, page, demo_setting
     assert "Traceback" not in body and page.get_by_test_id("stException").count() == 0, server.output()
     assert "confidence" in body and ("earlier answer" in body or "attribute" in body or "description" in body)
     assert ("Yes" if answer.startswith("Yes") else "No") in body
+
+
+def test_what_customers_ask_shows_its_tables_in_the_browser(server, page):
+    page.goto(f"{server.url}/assistant", timeout=HANG_GUARD_MS)
+    page.wait_for_selector(READY, timeout=HANG_GUARD_MS)
+    page.get_by_role("tab", name="What customers ask").click()
+    page.get_by_text("By category and topic").wait_for(timeout=HANG_GUARD_MS)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "assistant_asks.png"), full_page=True)
+    body = page.inner_text("body")
+    assert "Traceback" not in body and page.get_by_test_id("stException").count() == 0, server.output()
+    assert "By segment and topic" in body and "Content gaps" in body

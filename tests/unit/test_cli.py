@@ -187,8 +187,15 @@ def _published(settings, sql):
 def test_demo_builds_the_shop_and_its_segments(settings, capsys):
     assert main(["--db", str(settings.db_path), "demo", "--events", "3000", "--seed", "3"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("demo shop built: ") and "\nsegmentation run 1: " in out
-    assert [(j["kind"], j["status"]) for j in jobs.list_jobs(settings)] == [("segment", "done"), ("demo", "done")]
+    assert out.startswith("demo shop built: ") and "\nsegmentation run 1: " in out and "\nquestions: " in out
+    assert [(j["kind"], j["status"]) for j in jobs.list_jobs(settings)] == [
+        ("answer_questions", "done"),
+        ("segment", "done"),
+        ("demo", "done"),
+    ]
+    asked = "select count(*), count(verdict) from question_log where source = 'demo'"
+    [(questions, answered)] = _published(settings, asked)
+    assert questions > 0 and answered == questions  # the demo customers' questions, all answered
     # Complete: one shown run; every user with events in one of its segments; a profile per segment.
     [(run_id, k)] = _published(settings, "select run_id, k from segment_runs where status = 'complete'")
     users = _published(settings, "select count(distinct user_id) from events")[0][0]

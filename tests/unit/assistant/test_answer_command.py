@@ -84,3 +84,24 @@ def test_bad_batch_files_name_the_line_and_print_nothing(shop, tmp_path, capsys,
     assert run(shop, "--questions", str(path), "--json") == 2
     out, err = capsys.readouterr()
     assert out == "" and message in err
+
+
+def test_asked_questions_are_kept_for_the_question_log_with_their_customer(shop, capsys):
+    from analytics.assistant import asks
+    from analytics.core import appstate
+
+    def customer(ctx):
+        with ctx.batch() as con:
+            con.execute("insert into users (user_id) values ('U7')")
+
+    jobs.run_job(shop, "customer", customer)
+    assert run(shop, "--product", "B01", "Is the whistle loud? call +1 415 555 0100", "--user", "U7") == 0
+    assert run(shop, "--product", "B01", "Is it stainless steel?", "--no-log") == 0
+    assert asks.waiting(shop) == 1
+    with appstate.connect(shop) as con:
+        kept = dict(con.execute("select * from asked_questions").fetchone())
+    assert kept["user_id"] == "U7" and kept["source"] == "command" and "555 0100" not in kept["question"]
+    assert kept["verdict"] in {"yes", "no", "unsure", "unknown"} and kept["answered_by"] == asks.assistant_version(shop)
+    capsys.readouterr()
+    assert run(shop, "--product", "B01", "Is it loud?", "--user", "U9") == 2
+    assert "--user: user 'U9' is not in the shop" in capsys.readouterr().err and asks.waiting(shop) == 1

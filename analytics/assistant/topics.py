@@ -1,0 +1,358 @@
+"""What a customer question is about, in words a marketer uses ("size & fit", "what's in the box").
+
+Method: ordered keyword rules, the first that matches wins. Rules rather than a trained classifier
+because there are no labelled topics to train on, every assignment can be explained by the words
+that matched (``why``), and a marketer can read and change the list. The order settles overlaps:
+the specific intent comes first ("does it come with a charger" is what's in the box, not power;
+"will it fit my 2009 EZGO" is compatibility, not size), generic cues ("does it have ...") last.
+Measured on the real ePQA / hetPQA questions in bench/RESULTS.md (share left as "other", and a
+hand check of 50 random assignments).
+"""
+
+from __future__ import annotations
+
+import re
+
+OTHER = "other"
+
+# (topic, alternatives) in priority order; each alternative is a regular expression matched as
+# whole words against the lower-cased question.
+_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "delivery, returns & warranty",
+        (
+            r"deliver\w*",
+            r"shipp\w*",
+            r"ships?",
+            r"arriv\w*",
+            r"return\w*",
+            r"refund\w*",
+            r"warrant\w*",
+            r"guarantee\w*",
+            r"in stock",
+            r"back ?order\w*",
+            r"when will (it|this|they) be available",
+        ),
+    ),
+    (
+        "price & offers",
+        (
+            r"\$\s?\d",
+            r"(?<!fisher )price\w*",
+            r"cost\w*",
+            r"how much (is|are|does it cost|for)",
+            r"discount\w*",
+            r"coupon\w*",
+            r"promo\w*",
+            r"deal",
+            r"sale",
+            r"cheaper",
+            r"expensive",
+            r"worth (it|the (extra )?money)",
+            r"free gift",
+        ),
+    ),
+    (
+        "what's in the box",
+        (
+            r"comes? with",
+            r"came with",
+            r"included?",
+            r"includes",
+            r"including",
+            r"in the (box|package|kit|set)",
+            r"accessor(y|ies)",
+            r"how many (\w+ ){0,3}(in|per|does it (have|come)|comes?)",
+            r"(is|are) there (any )?(extra|spare|instructions|manual)",
+            r"instructions",
+            r"manual",
+            r"sold (separately|as a (set|pair))",
+            r"pieces?",
+            r"parts? (list|included)",
+        ),
+    ),
+    (
+        "power & battery",
+        (
+            r"batter(y|ies)",
+            r"recharg\w*",
+            r"charg\w*",
+            r"volt\w*",
+            r"watt\w*",
+            r"power\w*",
+            r"plug\w*",
+            r"outlet",
+            r"cord(less)?",
+            r"electric\w*",
+            r"solar",
+            r"mah",
+            r"run ?time",
+            r"aa+",
+            r"\d+v",
+        ),
+    ),
+    (
+        # Clothing and shoe cues before compatibility: "would these work for a girl in size 11" is size.
+        "size & fit",
+        (
+            r"true to size",
+            r"runs? (small|large|big|narrow|wide)",
+            r"size \d+",
+            r"shoe size",
+            r"sizing",
+            r"waist",
+            r"inseam",
+            r"petite",
+            r"x{1,3}l",
+            r"xs",
+            r"fit (me|him|her|my (son|daughter|kid|child|wife|husband))",
+            r"what size (should|do|would|to|for)",
+            r"which size",
+        ),
+    ),
+    (
+        "compatibility",
+        (
+            r"compatib\w*",
+            r"replac\w*",
+            r"interchangeable",
+            r"bind with",
+            r"take (a|an)? ?\w* ?card",
+            r"works? (with|on|for) (a|an|my|the|this|these|\w*\d\w*)",
+            r"works? with",
+            r"fits? (a|an|my|the|on|in|into|onto|over)? ?\w*\d\w*",
+            r"(does|do|would|will|can) (it|this|they|these) (fit|work)",
+            r"connect\w*",
+            r"pair with",
+            r"bluetooth",
+            r"usb",
+            r"hdmi",
+            r"windows",
+            r"mac ?os",
+            r"mac",
+            r"ipad",
+            r"iphone",
+            r"android",
+            r"model (number|#|no)",
+            r"fits? (my|a|an|the)",
+        ),
+    ),
+    (
+        "dimensions & weight",
+        (
+            r"\d+(\.\d+)?\s?(\"|in|inch\w*|cm|mm|ft|feet|foot|lbs?|pounds?|kg|oz)",
+            r"dimension\w*",
+            r"measure\w*",
+            r"how (big|tall|long|wide|high|heavy|deep|thick|large|small)",
+            r"height",
+            r"length",
+            r"width",
+            r"depth",
+            r"diameter",
+            r"weigh\w*",
+            r"thickness",
+            r"capacity",
+            r"hold (up to|how much)",
+            r"holds?",
+            r"gallons?",
+            r"ounces?",
+            r"lit(er|re)s?",
+            r"floor space",
+            r"room",
+            r"folded",
+            r"footprint",
+            r"what size",
+            r"size of",
+            r"how much \w+ (is|are) (needed|required)",
+        ),
+    ),
+    ("size & fit", (r"sizes?", r"fit\w*", r"tight", r"loose", r"shoes?", r"wear\w*", r"small", r"medium", r"large")),
+    (
+        "age & suitability",
+        (
+            r"age[sd]?",
+            r"year[- ]olds?",
+            r"\d+ ?(yo|yrs?|years?)",
+            r"toddler\w*",
+            r"kid\w*",
+            r"child\w*",
+            r"bab(y|ies)",
+            r"adult\w*",
+            r"boy\w*",
+            r"girl\w*",
+            r"grand(son|daughter|child)\w*",
+            r"son",
+            r"daughter",
+            r"niece",
+            r"nephew",
+            r"beginner\w*",
+            r"appropriate",
+            r"suitable",
+            r"safe for",
+            r"sensitive skin",
+        ),
+    ),
+    (
+        "material & care",
+        (
+            r"made (of|from|out of|in)",
+            r"where is (it|this) made",
+            r"material\w*",
+            r"fabric",
+            r"cotton",
+            r"polyester",
+            r"plastic",
+            r"metal",
+            r"steel",
+            r"alumin\w*",
+            r"wood\w*",
+            r"leather",
+            r"vinyl",
+            r"rubber",
+            r"glass",
+            r"latex",
+            r"silicone",
+            r"bpa",
+            r"toxic",
+            r"phthalate\w*",
+            r"lead",
+            r"wash\w*",
+            r"dishwasher",
+            r"clean\w*",
+            r"dry\w*",
+            r"iron\w*",
+            r"stain\w*",
+            r"waterproof",
+            r"water ?resistant",
+            r"rust\w*",
+            r"smell\w*",
+            r"odou?r",
+            r"fragrance",
+            r"scent\w*",
+            r"ingredient\w*",
+            r"organic",
+            r"in the rain",
+        ),
+    ),
+    (
+        "colour & look",
+        (
+            r"colou?r\w*",
+            r"white",
+            r"black",
+            r"blue",
+            r"red",
+            r"green",
+            r"pink",
+            r"purple",
+            r"yellow",
+            r"gr[ae]y",
+            r"silver",
+            r"gold",
+            r"shade",
+            r"finish",
+            r"look\w*",
+            r"picture[ds]?",
+            r"photo\w*",
+            r"image\w*",
+            r"shiny",
+            r"matte",
+            r"clear",
+            r"transparent",
+            r"pattern\w*",
+            r"design",
+        ),
+    ),
+    (
+        "how to use",
+        (
+            r"how (do|does|can|to|would|should) (i|you|we|one|it|this)",
+            r"how (is|are) (it|this|they) used",
+            r"use[sd]? (it|this|for|as|on|in|outside|outdoors|indoors)",
+            r"can (i|you|we) (use|put|hang|fly|mount|play|leave|store|inflate|attach)",
+            r"install\w*",
+            r"assembl\w*",
+            r"set ?up",
+            r"setting",
+            r"mount\w*",
+            r"hang\w*",
+            r"operat\w*",
+            r"easy to",
+            r"easily",
+            r"hard to",
+            r"fold\w*",
+            r"inflat\w*",
+            r"deflat\w*",
+            r"build\w*",
+            r"requires? glue",
+            r"reset",
+            r"program\w*",
+            r"play(ed)?",
+            r"indoors?",
+            r"outdoors?",
+            r"outside",
+        ),
+    ),
+    (
+        "quality & durability",
+        (
+            r"durab\w*",
+            r"sturdy",
+            r"strong",
+            r"last\w*",
+            r"break\w*",
+            r"broke\w*",
+            r"quality",
+            r"wear out",
+            r"tear\w*",
+            r"flimsy",
+            r"hold up",
+            r"defect\w*",
+            r"faulty",
+            r"cheap(ly)? made",
+            r"reliab\w*",
+            r"comfort\w*",
+        ),
+    ),
+    (
+        # Last: a yes/no about a property the rules above do not name ("does it have a remote?").
+        "features",
+        (
+            r"(does|do|will|would|is|are) (it|this|he|she|they|these|the \w+|this \w+) "
+            r"(have|has|come in|speak|talk|light up|make (a )?sounds?)",
+            r"(in|speak\w*) (english|spanish|french|german)",
+            r"language\w*",
+            r"open and close",
+            r"stretch\w*",
+            r"built[- ]in",
+            r"has (a|an)",
+            r"is there (a|an)",
+            r"are there",
+            r"quiet\w*",
+            r"backlit",
+            r"loud\w*",
+            r"nois[ey]\w*",
+            r"with (a|an) (remote|timer|light|lid|handle|stand|strap|case|cover)",
+        ),
+    ),
+)
+TOPICS: tuple[str, ...] = (*dict.fromkeys(topic for topic, _ in _RULES), OTHER)
+_COMPILED = tuple(
+    (topic, re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")) for topic, alternatives in _RULES
+)
+
+
+def why(question: str) -> tuple[str, str]:
+    """(topic, the words that decided it): the first rule whose words the question contains, else
+    (``other``, "")."""
+    text = " ".join(str(question or "").lower().split())
+    for topic, pattern in _COMPILED:
+        found = pattern.search(text)
+        if found:
+            return topic, found.group(0)
+    return OTHER, ""
+
+
+def topic_of(question: str) -> str:
+    """The topic of one question (see ``why``)."""
+    return why(question)[0]
