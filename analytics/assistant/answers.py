@@ -21,7 +21,7 @@ import pandas as pd
 
 from analytics.assistant import rerank, safety
 from analytics.assistant.bm25 import bm25_scores
-from analytics.assistant.text import is_yes_no, stance
+from analytics.assistant.text import answer_stance, is_yes_no
 from analytics.trust.privacy import mask_pii
 from models.settings import Settings
 
@@ -198,7 +198,7 @@ def compose(
     quote = best_sentence(asked, top.text)
     opening, verdict = "", "unsure"
     if is_yes_no(asked):
-        said = stance(top.text)
+        said = answer_stance(asked, top.text)
         # A hedged answer ("I think it fits") leans yes far more often than not on real Q&A
         # (bench/RESULTS.md), so it is a yes, worded as a hedge.
         verdict = "yes" if said == "unsure" else said
