@@ -375,21 +375,21 @@ def launch_finish_unpublished(settings: Settings) -> int | None:
     return _launch_publish_once(settings, {"finishes_job": pending.job_id})
 
 
-def launch_schema_upgrade(settings: Settings, published_version: int) -> int | None:
-    """Launch ``refresh-marts`` when the published snapshot predates this code's migrations; its id, or None.
+def launch_schema_upgrade(settings: Settings, missing: list[int]) -> int | None:
+    """Launch ``refresh-marts`` when the published snapshot lacks migrations of this code
+    (``missing``, from ``warehouse.missing_migrations``); its id, or None.
 
     After an upgrade of the code the pages' SQL may call tables or macros that an older snapshot
     lacks. Any job migrates the primary and publishes it, so the dashboard (which never writes)
-    launches one, once per version step, and only while no other job will publish first.
+    launches one, once per set of missing migrations, and only while no other job will publish first.
     """
-    latest = warehouse.latest_migration()
-    if published_version >= latest:
+    if not missing:
         return None
     with appstate.connect(settings) as con:
         busy = con.execute("select count(*) from job_runs where status in ('queued', 'waiting', 'running')")
         if busy.fetchone()[0]:
             return None
-    return _launch_publish_once(settings, {"upgrades_from": published_version, "to": latest})
+    return _launch_publish_once(settings, {"missing_migrations": list(missing)})
 
 
 def _launch_publish_once(settings: Settings, params: dict[str, Any]) -> int | None:

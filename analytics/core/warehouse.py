@@ -124,6 +124,16 @@ def latest_migration() -> int:
     return migrations()[-1].id
 
 
+def missing_migrations(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """The ids of this code's migrations the database has not applied. Compared as sets, not by the
+    highest id: a migration may take a free number below the newest one."""
+    try:
+        applied = {row[0] for row in con.execute("select id from schema_migrations").fetchall()}
+    except duckdb.CatalogException:
+        applied = set()
+    return sorted({m.id for m in migrations()} - applied)
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The highest applied migration id (0 for an empty database)."""
     try:

@@ -32,11 +32,11 @@ def snapshot() -> Snapshot | None:
     the page says so (its SQL may need tables or macros the old snapshot lacks)."""
     jobs.launch_finish_unpublished(settings())  # a crashed job's unpublished work: one more small read
     snap = warehouse.current_snapshot(settings())
-    if snap is not None and (version := _schema_version(str(snap.path), snap.seq)) < warehouse.latest_migration():
-        jobs.launch_schema_upgrade(settings(), version)
+    if snap is not None and (missing := _missing_migrations(str(snap.path), snap.seq)):
+        jobs.launch_schema_upgrade(settings(), missing)
         st.info(
-            f"The published warehouse has schema version {version}; this version of the app needs "
-            f"{warehouse.latest_migration()}. An upgrade job is running (see Jobs in the sidebar); "
+            f"The published warehouse lacks schema migrations {', '.join(map(str, missing))} that this "
+            "version of the app needs. An upgrade job is running (see Jobs in the sidebar); "
             "the page reloads when it is published."
         )
         st.stop()
@@ -44,9 +44,9 @@ def snapshot() -> Snapshot | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _schema_version(path: str, seq: int) -> int:
+def _missing_migrations(path: str, seq: int) -> list[int]:
     # Per snapshot: a published snapshot never changes, so one read each.
-    return warehouse.schema_version(_reader(path, seq).cursor())
+    return warehouse.missing_migrations(_reader(path, seq).cursor())
 
 
 def cursor() -> duckdb.DuckDBPyConnection:

@@ -119,7 +119,8 @@ def test_a_snapshot_older_than_the_code_is_upgraded_by_a_job_not_read(shop, laun
     snapshot lacks): the page says an upgrade runs, and the launched job publishes a current one."""
     old = warehouse.current_snapshot(shop)
     con = duckdb.connect(str(old.path))  # stand in for a snapshot the older code published
-    con.execute("delete from schema_migrations where id = $id", {"id": warehouse.latest_migration()})
+    # a migration numbered below the newest one: missing migrations are found as a set, not by the top id
+    con.execute("delete from schema_migrations where id = 100")
     con.close()
     app = make_app(shop)
 
@@ -134,7 +135,7 @@ def test_a_snapshot_older_than_the_code_is_upgraded_by_a_job_not_read(shop, laun
     new = warehouse.current_snapshot(shop)
     reader = warehouse.open_reader(new)
     try:
-        assert new.seq == old.seq + 1 and warehouse.schema_version(reader) == warehouse.latest_migration()
+        assert new.seq == old.seq + 1 and warehouse.missing_migrations(reader) == []
     finally:
         reader.close()
-    assert jobs.launch_schema_upgrade(shop, warehouse.latest_migration()) is None
+    assert jobs.launch_schema_upgrade(shop, []) is None
