@@ -98,6 +98,18 @@ def test_a_second_sync_writes_nothing_and_an_import_rewrites_only_its_days(shop,
     assert main(["--db", str(shop.db_path), "lake-sync", "--check"]) == 0
 
 
+def test_the_lake_is_in_sync_for_spark_until_the_warehouse_changes(shop):
+    sources = ["events", "products"]
+    with published(shop) as con:
+        assert lake.out_of_sync(con, shop, sources) == f"no lake at {shop.lake} (run lake-sync)"
+    cli(shop.db_path, "lake-sync")
+    with published(shop) as con:
+        assert lake.out_of_sync(con, shop, sources) is None
+    cli(shop.db_path, "import", str(rees46()))
+    with published(shop) as con:
+        assert lake.out_of_sync(con, shop, sources) == "events changed since the last lake-sync"
+
+
 def test_an_import_lands_its_days_when_lake_sync_is_on(shop, monkeypatch, capsys):
     cli(shop.db_path, "lake-sync")
     monkeypatch.setenv("MA_LAKE_SYNC", "true")
