@@ -74,7 +74,7 @@ def test_refresh_reads_the_in_sync_lake_in_place_and_gives_duckdbs_marts(spark_e
 def test_a_drifted_partition_stops_the_refresh_naming_file_and_column(spark_engine, shop) -> None:  # noqa: F811
     manifest = json.loads((Path(shop.lake) / lake.MANIFEST).read_text())
     _, entry = sorted(manifest["tables"]["events"]["partitions"].items())[-1]
-    target = Path(shop.lake) / entry["file"]
+    target = Path(shop.lake) / entry["files"][0]
     with duckdb.connect() as con:  # the partition rewritten behind the manifest's back
         con.execute(f"create table part as select * from read_parquet('{target}', hive_partitioning = false)")
         con.execute(

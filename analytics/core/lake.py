@@ -9,11 +9,12 @@ Layout (hive style, so any Parquet reader finds the partitions)::
     <lake>/reviews/day=__HIVE_DEFAULT_PARTITION__/...       rows without a day (Hive's name for null)
     <lake>/products/part-<content>.parquet                  small tables whole
 
-The manifest is the commit point. ``sync`` writes each changed partition to a temporary name and
-renames it into place under a name derived from its content, then replaces the manifest (also
-by rename), and only then removes files the manifest no longer names. Readers take the file list
-from the manifest, so a sync killed at any moment leaves readers on the old lake, every partition
-file whole; the next sync removes what the killed one left.
+The manifest is the commit point. ``sync`` writes a table's changed partitions in one pass into a
+staging folder no reader looks in, renames each partition's file into place under a name derived
+from its content, then replaces the manifest (also by rename), and only then removes files the
+manifest no longer names. Readers take the file list from the manifest, so a sync killed at any
+moment leaves readers on the old lake, every partition file whole; the next sync removes what the
+killed one left.
 
 Change detection: per partition, its row count and a content fingerprint (the sum of DuckDB's
 row hashes, which does not depend on row order), kept in the manifest and compared with the
@@ -27,6 +28,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -73,8 +75,9 @@ class Partition:
     fingerprint: str
 
     def content_name(self, schema: list[list[str]]) -> str:
+        """part-<16 hex digits of the content>: a rewritten partition gets a new name."""
         digest = hashlib.sha256(json.dumps([self.rows, self.fingerprint, schema]).encode()).hexdigest()
-        return f"part-{digest[:16]}.parquet"
+        return f"part-{digest[:16]}"
 
 
 def root(settings: Settings) -> Path:
@@ -164,37 +167,63 @@ def _sync_table(
 ) -> dict[str, Any]:
     schema = schema_of(con, queries.identifier(table, TABLES))
     kept = old["partitions"] if old and old["schema"] == schema else {}
-    entries = {}
+    entries, changed = {}, {}
     for key, partition in sorted(partitions(con, table).items()):
         previous = kept.get(key)
-        if previous and Partition(previous["rows"], previous["fingerprint"]) == partition:
-            if not _file_problem(con, folder / previous["file"], schema):
-                entries[key] = previous
-                counts["partitions_kept"] += 1
-                continue
-        entries[key] = _write_partition(con, folder, table, key, partition, schema)
-        counts["partitions_written"] += 1
-        counts["rows_written"] += partition.rows
-    return {"partition_by": TABLES[table], "schema": schema, "partitions": entries}
+        same = previous and Partition(previous["rows"], previous["fingerprint"]) == partition
+        if same and not any(_file_problem(con, folder / name, schema) for name in previous["files"]):
+            entries[key] = previous
+        else:
+            changed[key] = partition
+    if changed:
+        entries |= _write_partitions(con, folder, table, changed, schema)
+    counts["partitions_kept"] += len(entries) - len(changed)
+    counts["partitions_written"] += len(changed)
+    counts["rows_written"] += sum(partition.rows for partition in changed.values())
+    return {"partition_by": TABLES[table], "schema": schema, "partitions": dict(sorted(entries.items()))}
 
 
-def _write_partition(
-    con: duckdb.DuckDBPyConnection, folder: Path, table: str, key: str, partition: Partition, schema: list[list[str]]
+def _write_partitions(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    table: str,
+    changed: dict[str, Partition],
+    schema: list[list[str]],
+) -> dict[str, dict[str, Any]]:
+    """Write the ``changed`` partitions in one pass over the table into a staging folder no reader
+    looks in (dot first), then rename each partition's files into place."""
+    staging = folder / f".staging-{uuid.uuid4().hex}"
+    name = queries.identifier(table, TABLES)
+    key = _partition_key(table)
+    try:
+        if TABLES[table] is None:
+            staging.mkdir()
+            target = _quoted_path(staging / "data_0.parquet")
+            con.execute(f"copy (select * from {name} t) to '{target}' (format parquet)")
+        else:
+            # The key is an extra column that PARTITION_BY turns into the day=... folders, not a file column.
+            con.execute(
+                f"copy (select *, {key} as day from {name} t where list_contains($keys, {key})) "
+                f"to '{_quoted_path(staging)}' (format parquet, partition_by (day))",
+                {"keys": sorted(changed)},
+            )
+        return {k: _publish_partition(folder, staging, table, k, partition, schema) for k, partition in changed.items()}
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _publish_partition(
+    folder: Path, staging: Path, table: str, key: str, partition: Partition, schema: list[list[str]]
 ) -> dict[str, Any]:
     relative = Path(table) if TABLES[table] is None else Path(table, f"day={key}")
+    staged = sorted((staging if TABLES[table] is None else staging / f"day={key}").glob("*.parquet"))
     (folder / relative).mkdir(parents=True, exist_ok=True)
-    final = relative / partition.content_name(schema)
-    # A name no reader globs (not *.parquet, dot first); the rename is the only visible step.
-    temporary = folder / relative / f".{uuid.uuid4().hex}.tmp"
-    name = queries.identifier(table, TABLES)
-    con.execute(
-        f"copy (select * from {name} t where {_partition_key(table)} = $key) to '{_quoted_path(temporary)}' "
-        "(format parquet)",
-        {"key": key},
-    )
-    os.replace(temporary, folder / final)
+    stem = partition.content_name(schema)
+    names = [str(relative / f"{stem}-{number}.parquet") for number in range(len(staged))]
+    for source, target in zip(staged, names, strict=True):
+        os.replace(source, folder / target)  # atomic: a reader of the folder sees no half file
     faults.point("lake.after_partition")
-    return {"rows": partition.rows, "fingerprint": partition.fingerprint, "file": str(final)}
+    return {"rows": partition.rows, "fingerprint": partition.fingerprint, "files": names}
 
 
 def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
@@ -208,7 +237,17 @@ def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
 
 def _remove_unlisted(folder: Path, manifest_tables: dict[str, Any], tables: set[str]) -> None:
     # Old versions of rewritten partitions, days gone from the warehouse, and what a killed sync left.
-    listed = {folder / entry["file"] for table in manifest_tables.values() for entry in table["partitions"].values()}
+    for leftover in [*folder.glob(".staging-*"), *folder.glob(f".{MANIFEST}.*.tmp")]:
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+    listed = {
+        folder / name
+        for table in manifest_tables.values()
+        for entry in table["partitions"].values()
+        for name in entry["files"]
+    }
     for table in tables:
         base = folder / table
         if not base.is_dir():
@@ -246,7 +285,8 @@ def out_of_sync(con: duckdb.DuckDBPyConnection, settings: Settings, tables: Iter
 def files(settings: Settings, manifest: dict[str, Any], table: str) -> list[Path]:
     """The partition files of ``table`` the manifest publishes, in partition order."""
     folder = root(settings)
-    return [folder / entry["file"] for _, entry in sorted(manifest["tables"][table]["partitions"].items())]
+    partitions = manifest["tables"][table]["partitions"]
+    return [folder / name for _, entry in sorted(partitions.items()) for name in entry["files"]]
 
 
 def check_files(settings: Settings, manifest: dict[str, Any], tables: Iterable[str]) -> None:

@@ -155,7 +155,7 @@ def test_a_drifted_partition_is_named_with_its_column_and_sync_rewrites_it(shop,
     cli(shop.db_path, "lake-sync")
     manifest = json.loads((Path(shop.lake) / lake.MANIFEST).read_text())
     key, entry = sorted(manifest["tables"]["events"]["partitions"].items())[0]
-    target = Path(shop.lake) / entry["file"]
+    target = Path(shop.lake) / entry["files"][0]
     with duckdb.connect() as con:  # rewrite one partition's file behind the manifest's back
         source = f"read_parquet('{target}', hive_partitioning = false)"
         con.execute(f"create table events as select * from {source}")
@@ -196,7 +196,7 @@ def test_a_sync_killed_after_a_partition_leaves_the_published_lake_and_marts_as_
 
     cli(shop.db_path, "lake-sync")
     assert main(["--db", str(shop.db_path), "lake-sync", "--check"]) == 0
-    assert not [name for name in lake_files(shop) if name.endswith(".tmp")]
+    assert not [name for name in lake_files(shop) if name.startswith(".")]
 
 
 def warehouse_rows(settings: Settings, table: str) -> int:
