@@ -18,7 +18,8 @@ killed one left.
 
 Change detection: per partition, its row count and a content fingerprint (the sum of DuckDB's
 row hashes, which does not depend on row order), kept in the manifest and compared with the
-warehouse's. Only local folders are written and read here (a cluster mounts one shared folder);
+warehouse's. A DuckDB upgrade that changed its hash would make one sync rewrite every partition:
+the safe direction. Only local folders are written and read here (a cluster mounts one shared folder);
 a URI ``lake_path`` is Spark's alone.
 """
 
@@ -156,7 +157,7 @@ def sync(con: duckdb.DuckDBPyConnection, settings: Settings, progress: Progress 
         still = published.get(table, {}).get("partitions", {})
         counts["partitions_removed"] += len(set(entry["partitions"]) - set(still))
     _write_manifest(folder, {"format": MANIFEST_FORMAT, "tables": published})
-    _remove_unlisted(folder, published, set(old["tables"]) | set(TABLES))
+    _remove_unlisted(folder, published)
     if progress:
         progress(len(tables), len(tables), "lake in sync")
     return counts | {"tables": len(tables)}
@@ -235,7 +236,7 @@ def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     os.replace(temporary, folder / MANIFEST)
 
 
-def _remove_unlisted(folder: Path, manifest_tables: dict[str, Any], tables: set[str]) -> None:
+def _remove_unlisted(folder: Path, manifest_tables: dict[str, Any]) -> None:
     # Old versions of rewritten partitions, days gone from the warehouse, and what a killed sync left.
     for leftover in [*folder.glob(".staging-*"), *folder.glob(f".{MANIFEST}.*.tmp")]:
         if leftover.is_dir():
@@ -248,7 +249,7 @@ def _remove_unlisted(folder: Path, manifest_tables: dict[str, Any], tables: set[
         for entry in table["partitions"].values()
         for name in entry["files"]
     }
-    for table in tables:
+    for table in TABLES:  # never a name read from the manifest: only the lake's own folders are cleaned
         base = folder / table
         if not base.is_dir():
             continue

@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import signal
+import socket
 from pathlib import Path
 
 import duckdb
@@ -16,6 +17,7 @@ from analytics.cli import main
 from analytics.core import jobs, lake, warehouse
 from models.settings import Settings
 from tests.faults.conftest import cli, rees46, run_cli
+from tests.test_spark_transpile import need_pyspark
 
 DEMO = ("demo", "--events", "10000", "--seed", "3", "--no-segments")
 
@@ -171,6 +173,28 @@ def test_a_drifted_partition_is_named_with_its_column_and_sync_rewrites_it(shop,
     assert json.loads(capsys.readouterr().out)["partitions_written"] == 1
     assert main(["--db", str(shop.db_path), "lake-sync", "--check"]) == 0
     assert key in json.loads((Path(shop.lake) / lake.MANIFEST).read_text())["tables"]["events"]["partitions"]
+
+
+def test_an_unreachable_spark_master_is_named_and_changes_no_marts_or_lake(shop, capsys, monkeypatch):
+    need_pyspark()
+    monkeypatch.setenv("JAVA_HOME", "/usr")  # the probe of the master comes after the Java check
+    cli(shop.db_path, "lake-sync")
+    before, snapshot = lake_files(shop), warehouse.current_snapshot(shop)
+    with published(shop) as con:
+        marts_before = con.execute("select * from mart_session_totals order by all").fetchall()
+    with socket.socket() as probe:  # a port nobody listens on: bind it, then close it
+        probe.bind(("127.0.0.1", 0))
+        master = f"spark://127.0.0.1:{probe.getsockname()[1]}"
+    monkeypatch.setenv("MA_SPARK_MASTER", master)
+    capsys.readouterr()
+
+    assert main(["--db", str(shop.db_path), "refresh-marts", "--engine", "spark"]) == 2
+
+    assert f"spark_master = '{master}' does not answer" in capsys.readouterr().err
+    assert warehouse.current_snapshot(shop) == snapshot
+    assert lake_files(shop) == before
+    with published(shop) as con:
+        assert con.execute("select * from mart_session_totals order by all").fetchall() == marts_before
 
 
 def test_a_sync_killed_after_a_partition_leaves_the_published_lake_and_marts_as_they_were(shop, capsys):
