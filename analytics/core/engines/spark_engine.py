@@ -3,8 +3,8 @@ Parquet before the next one reads it, then loaded into the DuckDB warehouse.
 
 What runs where: the canonical tables a mart query reads come from the lake (``lake_path``,
 ``analytics.core.lake``) when its manifest matches the warehouse, read in place; otherwise they
-are copied from the warehouse to Parquet under a folder of this refresh. Spark runs each mart query (transpiled by
-``transpile.to_spark``) and writes its result as Parquet there; the job's own DuckDB connection
+are copied from the warehouse to Parquet under a folder of this refresh. Spark runs each mart
+query (transpiled by ``transpile.to_spark``) and writes its result as Parquet there; the job's own DuckDB connection
 then replaces each mart table from those files inside the job's batch. The job runner publishes
 the snapshot as after a DuckDB refresh, so the dashboard reads DuckDB whichever engine ran, and a
 refresh killed mid-way leaves the published marts unchanged.
