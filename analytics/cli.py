@@ -28,6 +28,7 @@ COMMANDS = (
     "import_data",
     "refresh_marts",
     "spark_check",
+    "lake_sync",
     "save_audience",
     "sentiment",
     "train_sentiment",

@@ -96,6 +96,8 @@ class Settings:
     # Folder (or s3a:// gs:// abfss:// URI) for the Parquet tables Spark reads and writes;
     # "" = a folder beside the warehouse (<db>.lake). Executors of a cluster must reach it.
     lake_path: str = ""
+    # After an import, write the days it changed into the lake (lake-sync's way) in the same job.
+    lake_sync: bool = False
 
     def __post_init__(self) -> None:
         # Accept strings for paths, so Settings(db_path="x.duckdb") behaves like the loaders.

@@ -55,6 +55,18 @@ def _embed_evidence(ctx: jobs.JobContext, settings: Settings) -> int:
         return store_missing(ctx.con, embedder, settings.embedding_model, report)
 
 
+def _land_in_lake(ctx: jobs.JobContext, settings: Settings) -> dict:
+    """Write the days and tables the import changed into the lake, as `lake-sync` does. The import
+    has committed: a lake that cannot be written is reported, not a failed import, and the next
+    `lake-sync` catches up."""
+    from analytics.core import lake
+
+    try:
+        return lake.sync(ctx.con, settings, ctx.progress)
+    except lake.LakeError as exc:
+        return {"error": str(exc)}
+
+
 def _check(path: Path, format_name: str | None, mapping: str | None, as_json: bool, limits: Limits) -> int:
     preview = preview_file(path, format_name, mapping, limits=limits)
     if as_json:
@@ -92,6 +104,8 @@ def _import(path: Path, args: argparse.Namespace, mapping: str | None, settings:
         summary = result.summary()
         if result.format == "product_qa" and result.rows_written:
             summary["evidence_vectors"] = _embed_evidence(ctx, settings)
+        if settings.lake_sync and result.rows_written:
+            summary["lake"] = _land_in_lake(ctx, settings)
         return summary
 
     params = {"path": str(path), "format": args.format, "mapping": mapping}
@@ -105,4 +119,12 @@ def _import(path: Path, args: argparse.Namespace, mapping: str | None, settings:
         print(json.dumps({"job_id": result.job_id, **result.summary}))
     else:
         print(describe(result.summary) + f" (job {result.job_id})")
+        if landed := result.summary.get("lake"):
+            print(_describe_landing(landed, settings.lake), file=sys.stderr if "error" in landed else sys.stdout)
     return 0
+
+
+def _describe_landing(landed: dict, where: str) -> str:
+    if "error" in landed:
+        return f"warning: the import is in the warehouse but not in the lake: {landed['error']}"
+    return f"landed in the lake {where}: {landed['partitions_written']:,} partitions ({landed['rows_written']:,} rows)"

@@ -22,6 +22,7 @@ PHASES = {
     "marts.mid_incremental": "an incremental refresh has deleted the touched sessions' rows and not yet rewritten them",
     "sentiment.after_batch": "a batch of review scores has committed",
     "segment.after_embeddings": "text embeddings committed; the run is not complete",
+    "lake.after_partition": "a lake partition is renamed into place; the lake's manifest still names the old files",
     "publish.after_copy": "the new snapshot file is in place; CURRENT still names the old one",
     "publish.after_swap": "CURRENT names the new snapshot; old snapshots not yet removed",
 }

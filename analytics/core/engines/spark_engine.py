@@ -1,9 +1,10 @@
 """The Spark engine: the marts' SQL files run on Spark (local or a cluster), each mart written as
 Parquet before the next one reads it, then loaded into the DuckDB warehouse.
 
-What runs where: the canonical tables a mart query reads are copied from the warehouse to
-Parquet under the lake folder (``lake_path``); Spark runs each mart query (transpiled by
-``transpile.to_spark``) and writes its result as Parquet there; the job's own DuckDB connection
+What runs where: the canonical tables a mart query reads come from the lake (``lake_path``,
+``analytics.core.lake``) when its manifest matches the warehouse, read in place; otherwise they
+are copied from the warehouse to Parquet under a folder of this refresh. Spark runs each mart
+query (transpiled by ``transpile.to_spark``) and writes its result as Parquet there; the job's own DuckDB connection
 then replaces each mart table from those files inside the job's batch. The job runner publishes
 the snapshot as after a DuckDB refresh, so the dashboard reads DuckDB whichever engine ran, and a
 refresh killed mid-way leaves the published marts unchanged.
@@ -33,7 +34,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.optimizer.scope import traverse_scope
 
-from analytics.core import queries
+from analytics.core import lake, queries
 from analytics.core.engines import transpile
 from models.settings import Settings
 
@@ -144,7 +145,9 @@ class SparkEngine:
         work = _work_folder(self.settings)
         self.seconds = {}
         try:
-            self._timed("export", self._export_sources, con, tables, work)
+            # The step's name says where the sources came from: read in place, or copied.
+            how = self._timed("export", self._export_sources, con, tables, work)
+            self.seconds[f"export ({how})"] = self.seconds.pop("export")
             written = {table: self._timed(table, self._build, table, work) for table in tables}
             return self._timed("load", lambda: {table: _load(con, table, path) for table, path in written.items()})
         finally:
@@ -158,11 +161,40 @@ class SparkEngine:
         finally:
             self.seconds[step] = time.perf_counter() - started
 
-    def _export_sources(self, con: duckdb.DuckDBPyConnection, tables: tuple[str, ...], work: str) -> None:
+    def _export_sources(self, con: duckdb.DuckDBPyConnection, tables: tuple[str, ...], work: str) -> str:
+        """Register the tables the marts read as Spark views; "lake" when they are read in place
+        from an in-sync lake, else "copied, <why the lake was not used>"."""
         needed = set().union(*(source_tables(queries.sql(t)) for t in tables)) - set(tables)
         existing = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
-        for table in sorted(needed & existing):
+        sources = sorted(needed & existing)
+        outside_lake = [table for table in sources if table not in lake.TABLES]
+        reason = lake.out_of_sync(con, self.settings, sources)
+        if reason is None and not outside_lake:
+            self._register_from_lake(con, sources, existing, work)
+            return "lake"
+        for table in sources:
             self._export(con, table, existing, work)
+        return f"copied, {reason or ', '.join(outside_lake) + ' not in the lake'}"
+
+    def _register_from_lake(
+        self, con: duckdb.DuckDBPyConnection, sources: list[str], existing: set[str], work: str
+    ) -> None:
+        manifest = lake.read_manifest(lake.root(self.settings))
+        # A file rewritten behind the manifest's back (its schema drifted) stops the refresh here,
+        # naming the file and the column, before Spark reads anything.
+        lake.check_files(self.settings, manifest, sources)
+        for table in sources:
+            paths = [str(path) for path in lake.files(self.settings, manifest, table)]
+            if not paths:  # an empty table has no partition file; its empty copy carries the columns
+                self._export(con, table, existing, work)
+                continue
+            reader = self.spark.read
+            if lake.TABLES[table] is not None:
+                reader = reader.option("basePath", str(lake.root(self.settings) / table))
+            frame = reader.parquet(*paths)
+            if lake.TABLES[table] is not None:
+                frame = frame.drop("day")  # the hive partition column; event_time etc. hold the day
+            frame.createOrReplaceTempView(table)
 
     def mirror(self, con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> None:
         """Make the warehouse's tables (all, or ``tables``) Spark views over a Parquet copy, so
