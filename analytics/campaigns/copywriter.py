@@ -133,9 +133,18 @@ class CopyResult:
     def authorship(self) -> str:
         """Who wrote what, in a planner's words (the page and the ``draft`` command say it)."""
         n, total = sum(v.hook_source == "model" for v in self.variants), len(self.variants)
-        return (
-            f"The offer wording, call to action and opt-out are the team's channel patterns, filled in by code "
-            f"from your brief. The opening line of {n} of {total} variants was written by the model {self.model} "
+        patterns = (
+            "The offer wording, call to action and opt-out are the team's channel patterns, filled in by code "
+            "from your brief. "
+        )
+        if n == 0:
+            # "the opening line of 0 of 3 variants" read as a slip; say plainly that none passed
+            return patterns + (
+                f"None of the {total} variants opens with a line of the model {self.model} ({self.device}): "
+                "its lines failed the checks, so each opens with a line the team wrote, or with none."
+            )
+        return patterns + (
+            f"The opening line of {n} of {total} variants was written by the model {self.model} "
             f"({self.device}); the others open with a line the team wrote, or with none."
         )
 
