@@ -19,6 +19,8 @@ from tests.conftest import IN_CI, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+# The app has finished its script run (every widget and table drawn).
+READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 # A hang guard for the server to answer its health check, not a start-up target (that is
 # bench/bench_startup.py's): on a busy shared runner imports alone can take tens of seconds.
 SERVER_START_GUARD_S = 180
@@ -147,7 +149,7 @@ def page_url(base: str, spec) -> str:
 
 def wait_for_app(page, timeout_ms: int = 60_000) -> None:
     """Wait until the script run has finished and the page content is drawn; fail on a 'Page not found'."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
+    page.wait_for_selector(READY, timeout=timeout_ms)
     page.get_by_test_id("stMain").wait_for(timeout=timeout_ms)
     page.wait_for_timeout(300)  # let the last deltas paint
     assert page.get_by_text("Page not found").count() == 0, f"{page.url} is not a page of the app"

@@ -1,14 +1,10 @@
 """The Assistant page in a real browser: a demo product's question answered with its evidence."""
 
-from pathlib import Path
-
 import pytest
 
 from analytics.core import queries, warehouse
-from tests.e2e.conftest import start_server, stop_server
+from tests.e2e.conftest import READY, running_server, screenshot
 
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 # A hang guard, not a latency target: the first question loads the sentence encoder on a shared CPU.
 HANG_GUARD_MS = 300_000
 
@@ -17,9 +13,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def server(demo_settings, tmp_path_factory):
-    running = start_server(demo_settings.db_path, tmp_path_factory.mktemp("assistant-server"))
-    yield running
-    stop_server(running)
+    with running_server(demo_settings.db_path, tmp_path_factory.mktemp("assistant-server")) as running:
+        yield running
 
 
 def _first_product_question(settings) -> tuple[str, str]:
@@ -43,8 +38,7 @@ def test_a_question_is_answered_with_sourced_evidence(server, page, demo_setting
     page.get_by_role("button", name="Answer").click()
     page.get_by_text("Evidence", exact=False).first.wait_for(timeout=HANG_GUARD_MS)
     page.wait_for_selector(READY, timeout=HANG_GUARD_MS)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "assistant_answer.png"), full_page=True)
+    screenshot(page, "assistant_answer")
     body = page.inner_text("body")
     assert "Traceback" not in body and page.get_by_test_id("stException").count() == 0, server.output()
     assert "confidence" in body and ("earlier answer" in body or "attribute" in body or "description" in body)
@@ -56,8 +50,7 @@ def test_what_customers_ask_shows_its_tables_in_the_browser(server, page):
     page.wait_for_selector(READY, timeout=HANG_GUARD_MS)
     page.get_by_role("tab", name="What customers ask").click()
     page.get_by_text("By category and topic").wait_for(timeout=HANG_GUARD_MS)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "assistant_asks.png"), full_page=True)
+    screenshot(page, "assistant_asks")
     body = page.inner_text("body")
     assert "Traceback" not in body and page.get_by_test_id("stException").count() == 0, server.output()
     assert "By segment and topic" in body and "Content gaps" in body
