@@ -141,7 +141,8 @@ class CopyResult:
             # "the opening line of 0 of 3 variants" read as a slip; say plainly that none passed
             return patterns + (
                 f"None of the {total} variants opens with a line of the model {self.model} ({self.device}): "
-                "none of its lines came through the checks and ranking, so each opens with a line the team wrote, or with none."
+                "none of its lines came through the checks and ranking, so each opens with a line the team wrote, "
+                "or with none."
             )
         return patterns + (
             f"The opening line of {n} of {total} variants was written by the model {self.model} "
