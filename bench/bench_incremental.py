@@ -7,7 +7,7 @@ twice from that same state, each in a transaction rolled back afterwards: increm
 project's path after an import) and in full (the baseline). Prints both times, per step, their
 ratio, and whether every mart table (customer value and the mark included) is the same.
 
-    python -m bench.bench_incremental [--events 10000000] [--hours 24] [--repeat 1]
+    python -m bench.bench_incremental [--events 10000000] [--hours 24] [--repeat 1] [--threads N]
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     shutil.copyfile(source, work)
     try:
         with duckdb.connect(work) as con:
+            if args.threads:
+                con.execute("set threads = $n", {"n": args.threads})
             print(_hold_back(con, args.hours), flush=True)
             incremental = [_refresh(con, full=False) for _ in range(args.repeat)]
             full = [_refresh(con, full=True) for _ in range(args.repeat)]
@@ -49,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--hours", type=float, default=24.0, help="the appended events: the last HOURS of the demo")
     parser.add_argument("--repeat", type=int, default=1, help="refreshes of each kind (median reported)")
+    parser.add_argument("--threads", type=int, help="DuckDB threads for every refresh (default: all cores)")
     return parser
 
 
