@@ -165,7 +165,7 @@ def test_every_folder_of_job_statements_is_checked_by_its_job_tests():
 
 def test_every_refresh_step_is_part_of_the_marks_digest():
     steps = {p.stem for p in SQL_FILES if _is_refresh_step(p)}
-    assert steps and steps <= set(incremental.MARK_QUERIES)
+    assert steps and steps <= set(incremental.mark_queries())
 
 
 @pytest.mark.parametrize("path", READ_QUERIES, ids=[p.stem for p in READ_QUERIES])

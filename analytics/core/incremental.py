@@ -46,26 +46,6 @@ from sqlglot.optimizer.scope import traverse_scope
 from analytics.core import faults, queries
 from analytics.core.engines import DuckDBEngine
 
-# The queries a mark's digest covers: a change to any of them makes the marts a full refresh's again.
-MARK_QUERIES = (
-    "mart_users",
-    "mart_products",
-    "mart_sessions",
-    "mart_session_steps",
-    "mart_session_totals",
-    "mart_day_counts",
-    "mart_order_lines",
-    "incremental_new_users",
-    "incremental_new_sessions",
-    "incremental_touched_sessions",
-    "incremental_session_events",
-    "incremental_day_counts_changed",
-    "incremental_moved_products",
-    "incremental_first_days",
-    "incremental_earlier_days",
-    "incremental_totals_window",
-    "incremental_new_mark",
-)
 # Temporary tables the incremental SQL files read by these names; dropped after every refresh.
 _TEMP = (
     "refresh_mart_products",
@@ -92,11 +72,16 @@ WIDESPREAD = 0.5
 _DAY_COUNTS_KEY = ("grain", "traffic_source", "device", "measure", "day")
 
 
+def mark_queries() -> list[str]:
+    """The queries a mark's digest covers: every mart query and incremental step."""
+    return sorted(name for name in queries.index() if name.startswith(("mart_", "incremental_")))
+
+
 @functools.cache
 def sql_version() -> str:
     """Digest of the mart queries: marts built by other queries are rebuilt in full."""
     digest = hashlib.sha256()
-    for name in MARK_QUERIES:
+    for name in mark_queries():
         digest.update(queries.sql(name).encode())
     return digest.hexdigest()[:16]
 
