@@ -18,7 +18,7 @@ def _write_copy(settings) -> None:
     at.button[0].click().run()  # the form's submit button
     assert not at.exception, at.exception
     assert any("raw compliance" in c.value for c in at.caption)  # a result was shown
-    assert any("written by the model" in i.value for i in at.info)  # and who wrote what
+    assert any("are the team's channel patterns" in i.value for i in at.info)  # and who wrote what
 
 
 @pytest.mark.slow
