@@ -138,6 +138,7 @@ class SparkEngine:
         self.spark = session(settings)
         self._mirror: str | None = None
         self.seconds: dict[str, float] = {}
+        self.sources = ""  # where the last refresh read its sources: "lake", or "copied, <why>"
 
     def refresh_marts(self, con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> dict[str, int]:
         """Build ``tables`` in their order on Spark, then replace them in the warehouse."""
@@ -146,8 +147,8 @@ class SparkEngine:
         self.seconds = {}
         try:
             # The step's name says where the sources came from: read in place, or copied.
-            how = self._timed("export", self._export_sources, con, tables, work)
-            self.seconds[f"export ({how})"] = self.seconds.pop("export")
+            self.sources = self._timed("export", self._export_sources, con, tables, work)
+            self.seconds[f"export ({self.sources})"] = self.seconds.pop("export")
             written = {table: self._timed(table, self._build, table, work) for table in tables}
             return self._timed("load", lambda: {table: _load(con, table, path) for table, path in written.items()})
         finally:
