@@ -251,6 +251,9 @@ def _delete_touched(con: duckdb.DuckDBPyConnection, table: str, key: str, touche
 def _over_cached(name: str, sources: tuple[tuple[str, str], ...]) -> str:
     swaps = dict(sources)
     tree = sqlglot.parse_one(queries.sql(name), read="duckdb")
+    # The rows go into a temporary table or are added to a mart: the stored order is the full
+    # refresh's concern, and sorting a stand-in's rows only costs time.
+    tree.set("order", None)
     for scope in traverse_scope(tree):
         for source in scope.sources.values():
             # A scope's sources are its CTEs (Scopes) and base tables (Tables): only tables swap.
