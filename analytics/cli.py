@@ -181,3 +181,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def spark_session(settings: Settings):
+    """A Spark session on ``spark_master`` for a model job, started before the job takes the
+    warehouse lock (like the models load), or a ``CliError`` naming what is missing."""
+    from analytics.core.engines.spark_engine import SparkUnavailable, session
+
+    try:
+        return session(settings)
+    except SparkUnavailable as exc:
+        raise CliError(str(exc)) from exc

@@ -220,3 +220,16 @@ def test_unwritable_lake_path_names_the_setting(tmp_path) -> None:
     blocker.write_text("a file where the lake folder should be")
     with pytest.raises(spark_engine.SparkUnavailable, match=r"lake_path = '.*not-a-folder' is not writable"):
         spark_engine._work_folder(Settings(lake_path=str(blocker)))
+
+
+def test_segment_on_an_unreachable_master_stops_before_the_job(settings, capsys, monkeypatch) -> None:
+    from analytics.cli import main
+    from analytics.core import jobs
+
+    need_pyspark()
+    monkeypatch.setenv("JAVA_HOME", "/usr")
+    jobs.run_job(settings, "noop", lambda ctx: None)
+    monkeypatch.setenv("MA_SPARK_MASTER", "spark://127.0.0.1:9")
+    assert main(["--db", str(settings.db_path), "segment", "--engine", "spark", "--text", "on"]) == 2
+    assert "spark_master = 'spark://127.0.0.1:9' does not answer" in capsys.readouterr().err
+    assert [run["kind"] for run in jobs.list_jobs(settings)] == ["noop"]

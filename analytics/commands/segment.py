@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from analytics.cli import CliError, add_job_arguments, run_as_job
+from analytics.cli import CliError, add_job_arguments, run_as_job, spark_session
 from analytics.core.jobs import JobResult
-from models.settings import Settings
+from models.settings import ENGINES, Settings
 
 if TYPE_CHECKING:  # the segmentation job loads numpy, scikit-learn and torch: only when it runs
     from analytics.segments.job import SegmentParams
@@ -24,6 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("auto", "on", "off"),
         default="auto",
         help="use the text embedding of what users wrote and bought: auto keeps it only where it helps",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        help="where the text embedding runs: duckdb in this process, spark on Spark executors (spark_master); "
+        "the vectors land in the warehouse either way and clustering runs here (default: setting engine)",
     )
     add_job_arguments(parser)
 
@@ -46,16 +52,30 @@ def build_segments(
     """
     from analytics.segments.job import segment_job
 
+    embedder = _spark_embedder(settings) if _engine(args, settings, params) == "spark" else None
     job_params = {"clusters": params.clusters, "seed": params.seed, "text": params.text}
     return run_as_job(
         args,
         settings,
         "segment",
-        lambda ctx: segment_job(ctx, params),
+        lambda ctx: segment_job(ctx, params, embedder),
         params=job_params,
         label="segment",
         queued=queued,
     )
+
+
+def _engine(args: argparse.Namespace, settings: Settings, params: SegmentParams) -> str:
+    # Only the text embedding runs on an engine: without it, nothing to start.
+    if params.text == "off":
+        return "duckdb"
+    return getattr(args, "engine", None) or settings.engine  # `demo` has no --engine of its own
+
+
+def _spark_embedder(settings: Settings):
+    from analytics.segments.spark_embeddings import SparkTextEmbedder
+
+    return SparkTextEmbedder(spark_session(settings), settings)
 
 
 def report(result: JobResult) -> None:

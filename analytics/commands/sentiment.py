@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from analytics.cli import CliError, add_job_arguments, run_as_job
+from analytics.cli import CliError, add_job_arguments, run_as_job, spark_session
 from analytics.core import jobs
 from analytics.reviews.sentiment_job import COMMIT_REVIEWS
 from models.registry import ModelNotFound, resolve_model
@@ -84,7 +84,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             ctx, scorer, aspects=finder, batch_size=args.batch_size, commit_reviews=args.commit_reviews, limit=limit
         )
 
-    spark = _spark_session(settings) if engine == "spark" else None
+    spark = spark_session(settings) if engine == "spark" else None
 
     params = {"model": model_key(name), "aspects": aspects is not None}
     queued = True
@@ -98,16 +98,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         queued = False  # the dashboard's job row was the first part's
     _report(run_as_job(args, settings, "sentiment", job(None), params=params, queued=queued))
     return 0
-
-
-def _spark_session(settings: Settings):
-    # Spark starts before the job takes the warehouse lock, like the models load.
-    from analytics.core.engines.spark_engine import SparkUnavailable, session
-
-    try:
-        return session(settings)
-    except SparkUnavailable as exc:
-        raise CliError(str(exc)) from exc
 
 
 def _spark_job(args: argparse.Namespace, settings: Settings, spark, scorer, limit: int | None) -> jobs.JobFn:

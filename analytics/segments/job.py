@@ -23,7 +23,7 @@ from analytics.core.jobs import JobContext
 from analytics.segments.features import UserFeatures, user_features
 from analytics.segments.profiles import SegmentProfile, build_profiles
 from analytics.segments.segmentation import Segmentation, SegmentationConfig, segment_users
-from analytics.segments.user_embeddings import refresh_user_embeddings
+from analytics.segments.user_embeddings import Embedder, refresh_user_embeddings
 from models.embeddings import TextEmbedder
 
 
@@ -36,10 +36,12 @@ class SegmentParams:
     text: str = "auto"  # auto, on, off
 
 
-def segment_job(ctx: JobContext, params: SegmentParams, embedder: TextEmbedder | None = None) -> dict[str, Any]:
+def segment_job(ctx: JobContext, params: SegmentParams, embedder: Embedder | None = None) -> dict[str, Any]:
     """Run one segmentation into a new ``run_id``; returns the job summary.
 
-    ``embedder`` is loaded from settings when the text embedding is wanted and none is given.
+    ``embedder`` embeds the users' texts (a loaded ``TextEmbedder``, or ``SparkTextEmbedder`` for
+    ``--engine spark``); the one settings name is loaded here when the text embedding is wanted
+    and none is given.
     """
     timings: dict[str, float] = {}
     run_id = _start_run(ctx, params)
@@ -90,16 +92,14 @@ def _text_vectors(
     ctx: JobContext,
     params: SegmentParams,
     features: UserFeatures,
-    embedder: TextEmbedder | None,
+    embedder: Embedder | None,
     timings: dict[str, float],
 ) -> tuple[np.ndarray | None, str]:
     """Users' pooled text vectors aligned with the feature table (zero rows: no text), or None."""
     if params.text == "off":
         return None, "text embedding switched off"
     started = time.perf_counter()
-    embedder = embedder or TextEmbedder(ctx.settings)
-    if embedder.model is None:
-        embedder.load()
+    embedder = embedder or TextEmbedder(ctx.settings).load()
     pooled = refresh_user_embeddings(
         ctx.con,
         embedder,
@@ -123,7 +123,7 @@ def _write_run(
     segmentation: Segmentation,
     profiles: list[SegmentProfile],
     text_note: str,
-    embedder: TextEmbedder | None,
+    embedder: Embedder | None,
     timings: dict[str, float],
 ) -> None:
     rows = len(segmentation.user_ids)

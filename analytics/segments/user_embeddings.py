@@ -8,9 +8,10 @@ incremental and a crash loses at most the batch in flight.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 import duckdb
 import numpy as np
@@ -18,10 +19,19 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics.core import queries
-from models.embeddings import TextEmbedder, pool
+from models.embeddings import pool
 
 Progress = Callable[[float, float | None, str], None]
 Batch = Callable[[dict], object]  # ctx.batch: a context manager making one transaction
+
+
+class Embedder(Protocol):
+    """What embedding needs of a model: a loaded ``models.embeddings.TextEmbedder``, or the
+    same model on Spark executors (``analytics.segments.spark_embeddings``)."""
+
+    model_name: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -38,7 +48,7 @@ class UserVectors:
 
 def refresh_user_embeddings(
     con: duckdb.DuckDBPyConnection,
-    embedder: TextEmbedder,
+    embedder: Embedder,
     *,
     batch: Batch,
     progress: Progress,
@@ -67,7 +77,7 @@ def refresh_user_embeddings(
 
 def _embed_missing(
     con: duckdb.DuckDBPyConnection,
-    embedder: TextEmbedder,
+    embedder: Embedder,
     missing: pd.DataFrame,
     *,
     batch: Batch,
