@@ -44,82 +44,86 @@ with
         join groups s on s.grain = 'traffic_source' and s.traffic_source = t.traffic_source
         join groups d on d.grain = 'device' and d.device = t.device
     ),
-    grain_sessions as (
-        -- every session once per grain: the whole shop (group 0), its traffic source, its device
-        select case g.grain_no when 0 then 0 when 1 then s.source_key else s.device_key end as group_key, s.*
-        from sessions as s
-        cross join (select 0 as grain_no union all select 1 union all select 2) as g
-    ),
     user_days as (
-        select group_key, user_key, day,
-            bool_or(has_purchase) as has_purchase,
-            bool_or(has_view) as has_view,
-            bool_or(reached_view_cart) as reached_view_cart,
-            bool_or(reached_any_view_cart) as reached_any_view_cart,
-            bool_or(reached_view_cart_purchase) as reached_view_cart_purchase,
-            bool_or(reached_view_purchase) as reached_view_purchase,
-            bool_or(reached_any_view_cart_purchase) as reached_any_view_cart_purchase,
-            bool_or(reached_any_view_purchase) as reached_any_view_purchase
-        from grain_sessions
-        group by group_key, user_key, day
+        -- the steps a user reached on a day, in the whole shop (group 0), their traffic source and
+        -- their device: one bit per step (a single bit_or costs much less than a bool_or per step,
+        -- and the window below carries one column for all eight). Grouping sets read the sessions
+        -- once for the three grains instead of fanning every session out three times; a set's
+        -- rows have null for the key it leaves out (never null in sessions, an inner join).
+        select coalesce(source_key, device_key, 0) as group_key,
+            user_key, day,
+            bit_or(
+                case when has_purchase then 1 else 0 end
+                + case when has_view then 2 else 0 end
+                + case when reached_view_cart then 4 else 0 end
+                + case when reached_any_view_cart then 8 else 0 end
+                + case when reached_view_cart_purchase then 16 else 0 end
+                + case when reached_view_purchase then 32 else 0 end
+                + case when reached_any_view_cart_purchase then 64 else 0 end
+                + case when reached_any_view_purchase then 128 else 0 end
+            ) as steps
+        from sessions
+        group by grouping sets ((user_key, day), (user_key, day, source_key), (user_key, day, device_key))
     ),
     previous_days as (
-        select *,
-            max(day) over earlier as prev_visit,
-            max(case when has_purchase then day end) over earlier as prev_purchase,
-            max(case when has_view then day end) over earlier as prev_view,
-            max(case when reached_view_cart then day end) over earlier as prev_view_cart,
-            max(case when reached_any_view_cart then day end) over earlier as prev_any_view_cart,
-            max(case when reached_view_cart_purchase then day end) over earlier as prev_view_cart_purchase,
-            max(case when reached_view_purchase then day end) over earlier as prev_view_purchase,
-            max(case when reached_any_view_cart_purchase then day end) over earlier as prev_any_view_cart_purchase,
-            max(case when reached_any_view_purchase then day end) over earlier as prev_any_view_purchase
+        -- a user's previous day (with each step) in the group: their days are strictly increasing
+        -- (one user_days row per day), so it is the last earlier day with the step, which lag
+        -- ignoring nulls finds without the framed max() over every earlier row
+        select group_key, day, steps,
+            lag(day) over earlier as prev_visit,
+            lag(case when (steps & 1) > 0 then day end ignore nulls) over earlier as prev_purchase,
+            lag(case when (steps & 2) > 0 then day end ignore nulls) over earlier as prev_view,
+            lag(case when (steps & 4) > 0 then day end ignore nulls) over earlier as prev_view_cart,
+            lag(case when (steps & 8) > 0 then day end ignore nulls) over earlier as prev_any_view_cart,
+            lag(case when (steps & 16) > 0 then day end ignore nulls) over earlier as prev_view_cart_purchase,
+            lag(case when (steps & 32) > 0 then day end ignore nulls) over earlier as prev_view_purchase,
+            lag(case when (steps & 64) > 0 then day end ignore nulls) over earlier as prev_any_view_cart_purchase,
+            lag(case when (steps & 128) > 0 then day end ignore nulls) over earlier as prev_any_view_purchase
         from user_days
-        window earlier as (
-            partition by group_key, user_key
-            order by day rows between unbounded preceding and 1 preceding
-        )
+        window earlier as (partition by group_key, user_key order by day)
     ),
     user_counts as (
-        -- each user measure: users per (group, day, previous day with the step)
+        -- each user measure: users per (group, day, previous day with the step); step bits as in user_days
         select group_key, 'visitors' as measure, day, prev_visit as prev_day, count(*) as value
         from previous_days
         group by group_key, day, prev_visit
         union all
         select group_key, 'purchasers', day, prev_purchase, count(*)
-        from previous_days where has_purchase
+        from previous_days where (steps & 1) > 0
         group by group_key, day, prev_purchase
         union all
         select group_key, 'users_view', day, prev_view, count(*)
-        from previous_days where has_view
+        from previous_days where (steps & 2) > 0
         group by group_key, day, prev_view
         union all
         select group_key, 'users_view_cart', day, prev_view_cart, count(*)
-        from previous_days where reached_view_cart
+        from previous_days where (steps & 4) > 0
         group by group_key, day, prev_view_cart
         union all
         select group_key, 'users_any_view_cart', day, prev_any_view_cart, count(*)
-        from previous_days where reached_any_view_cart
+        from previous_days where (steps & 8) > 0
         group by group_key, day, prev_any_view_cart
         union all
         select group_key, 'users_view_cart_purchase', day, prev_view_cart_purchase, count(*)
-        from previous_days where reached_view_cart_purchase
+        from previous_days where (steps & 16) > 0
         group by group_key, day, prev_view_cart_purchase
         union all
         select group_key, 'users_view_purchase', day, prev_view_purchase, count(*)
-        from previous_days where reached_view_purchase
+        from previous_days where (steps & 32) > 0
         group by group_key, day, prev_view_purchase
         union all
         select group_key, 'users_any_view_cart_purchase', day, prev_any_view_cart_purchase, count(*)
-        from previous_days where reached_any_view_cart_purchase
+        from previous_days where (steps & 64) > 0
         group by group_key, day, prev_any_view_cart_purchase
         union all
         select group_key, 'users_any_view_purchase', day, prev_any_view_purchase, count(*)
-        from previous_days where reached_any_view_purchase
+        from previous_days where (steps & 128) > 0
         group by group_key, day, prev_any_view_purchase
     ),
-    day_sums as (
-        select group_key, day,
+    group_day_sums as (
+        -- the additive measures per day, traffic source and device (a few thousand rows): day_sums
+        -- adds them up per grain, so the sessions are read once for all three
+        select day, source_key, device_key,
             count(*) as sessions,
             count(*) filter (where has_purchase) as purchasing_sessions,
             count(*) filter (where has_cart) as carting_sessions,
@@ -142,8 +146,38 @@ with
             sum(count_purchases_view_purchase) as purchases_view_purchase,
             sum(count_purchases_any_view_cart_purchase) as purchases_any_view_cart_purchase,
             sum(count_purchases_any_view_purchase) as purchases_any_view_purchase
-        from grain_sessions
-        group by group_key, day
+        from sessions
+        group by day, source_key, device_key
+    ),
+    day_sums as (
+        -- the whole shop, each traffic source and each device
+        -- a set's keys only: the other key is null there (and never null in sessions, an inner join)
+        select coalesce(source_key, device_key, 0) as group_key,
+            day,
+            sum(sessions) as sessions,
+            sum(purchasing_sessions) as purchasing_sessions,
+            sum(carting_sessions) as carting_sessions,
+            sum(carting_purchasing_sessions) as carting_purchasing_sessions,
+            sum(sessions_view) as sessions_view,
+            sum(sessions_view_cart) as sessions_view_cart,
+            sum(sessions_any_view_cart) as sessions_any_view_cart,
+            sum(sessions_view_cart_purchase) as sessions_view_cart_purchase,
+            sum(sessions_view_purchase) as sessions_view_purchase,
+            sum(sessions_any_view_cart_purchase) as sessions_any_view_cart_purchase,
+            sum(sessions_any_view_purchase) as sessions_any_view_purchase,
+            sum(products_view) as products_view,
+            sum(products_view_cart) as products_view_cart,
+            sum(products_any_view_cart) as products_any_view_cart,
+            sum(products_view_cart_purchase) as products_view_cart_purchase,
+            sum(products_view_purchase) as products_view_purchase,
+            sum(products_any_view_cart_purchase) as products_any_view_cart_purchase,
+            sum(products_any_view_purchase) as products_any_view_purchase,
+            sum(purchases_view_cart_purchase) as purchases_view_cart_purchase,
+            sum(purchases_view_purchase) as purchases_view_purchase,
+            sum(purchases_any_view_cart_purchase) as purchases_any_view_cart_purchase,
+            sum(purchases_any_view_purchase) as purchases_any_view_purchase
+        from group_day_sums
+        group by grouping sets ((day), (day, source_key), (day, device_key))
     ),
     sum_rows as (
         -- the additive measures, one row per (group, measure, day)
