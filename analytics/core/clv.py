@@ -70,18 +70,46 @@ class _Histories:
         self.has_repeat = x > 0
 
     def log_likelihood(self, params: BetaGeoParams) -> np.ndarray:
-        r, alpha, a, b = params.r, params.alpha, params.a, params.b
-        x = self.x
-        a1 = (special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha))[self.x_at]
-        a2 = (special.gammaln(a + b) + special.gammaln(b + x) - special.gammaln(b) - special.gammaln(a + b + x))[
-            self.x_at
-        ]
-        r_x = (r + x)[self.x_at]
-        a3 = -r_x * np.log(alpha + self.t)[self.t_at]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            odds = (np.log(a) - np.log(np.maximum(b + x - 1, _EPS)))[self.x_at]
-            a4 = np.where(self.has_repeat, odds - r_x * np.log(alpha + self.tx)[self.tx_at], -np.inf)
+        a1, a2, a3, a4, *_ = self._terms(params)
         return a1 + a2 + np.logaddexp(a3, a4)
+
+    def weighted_log_likelihood(self, params: BetaGeoParams, weights: np.ndarray) -> tuple[float, np.ndarray]:
+        """``sum(weights * log_likelihood(params))`` (the same value, by the same operations) and
+        its gradient in (log r, log alpha, log a, log b)."""
+        r, alpha, a, b = params.r, params.alpha, params.a, params.b
+        x, at_x = self.x, self.x_at
+        a1, a2, a3, a4, r_x, log_t, log_tx, b_x = self._terms(params)
+        tail = np.logaddexp(a3, a4)
+        ll = np.sum((a1 + a2 + tail) * weights)
+        # d/dθ of logaddexp(a3, a4) mixes d a3/dθ and d a4/dθ by each term's share of the sum:
+        # a3 is "still active at T", a4 "dropped out right after t_x" (zero share without a repeat)
+        active, dropped = np.exp(a3 - tail) * weights, np.exp(a4 - tail) * weights
+        per_x = np.bincount(at_x, weights=weights, minlength=len(x))  # customers per frequency
+        digamma_ab = special.digamma(a + b) - special.digamma(a + b + x)
+        d_r = np.sum(per_x * (special.digamma(r + x) - special.digamma(r) + np.log(alpha)))
+        d_r -= np.sum(active * log_t + dropped * log_tx)
+        d_alpha = r / alpha * np.sum(weights)
+        d_alpha -= np.sum(r_x * (active / (alpha + self.t)[self.t_at] + dropped / (alpha + self.tx)[self.tx_at]))
+        d_a = np.sum(per_x * digamma_ab) + np.sum(dropped) / a
+        d_b = np.sum(per_x * (digamma_ab + special.digamma(b + x) - special.digamma(b)))
+        d_b -= np.sum(dropped / b_x[at_x])
+        return float(ll), np.array([d_r * r, d_alpha * alpha, d_a * a, d_b * b])
+
+    def _terms(self, params: BetaGeoParams) -> tuple[np.ndarray, ...]:
+        """Eq. 6 as log A1 + log A2 + log(A3 + A4), with the per-customer pieces the gradient reuses."""
+        r, alpha, a, b = params.r, params.alpha, params.a, params.b
+        x, at_x = self.x, self.x_at
+        a1 = (special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha))[at_x]
+        a2 = (special.gammaln(a + b) + special.gammaln(b + x) - special.gammaln(b) - special.gammaln(a + b + x))[at_x]
+        r_x = (r + x)[at_x]
+        log_t = np.log(alpha + self.t)[self.t_at]
+        log_tx = np.log(alpha + self.tx)[self.tx_at]
+        a3 = -r_x * log_t
+        with np.errstate(divide="ignore", invalid="ignore"):
+            b_x = np.maximum(b + x - 1, _EPS)
+            odds = (np.log(a) - np.log(b_x))[at_x]
+            a4 = np.where(self.has_repeat, odds - r_x * log_tx, -np.inf)
+        return a1, a2, a3, a4, r_x, log_t, log_tx, b_x
 
 
 class BetaGeoModel:
@@ -102,18 +130,17 @@ class BetaGeoModel:
         _check_summary(x, tx, t)
         # Customers with the same (x, t_x, T) have the same likelihood: fit on the distinct
         # histories, weighted by how many customers share each (days make many share one).
-        histories, weights = np.unique(np.column_stack([x, tx, t]), axis=0, return_counts=True)
-        ux, utx, ut = histories.T
+        ux, utx, ut, weights = _distinct_histories(x, tx, t)
         scale = max(float(ut.max()), 1.0) / 10.0  # rescale time so the optimiser starts near the answer
         scaled = _Histories(ux, utx / scale, ut / scale)
         # Weighted sums by np.sum, not `@`: a BLAS dot spreads over threads, which made every
         # evaluation ~10x slower on a busy machine (threads waiting on each other) for ~27k terms.
         weights = weights.astype(float)
 
-        def loss(log_params: np.ndarray) -> float:
+        def loss(log_params: np.ndarray) -> tuple[float, np.ndarray]:
             r, alpha, a, b = np.exp(log_params)
-            ll = np.sum(scaled.log_likelihood(BetaGeoParams(r, alpha, a, b)) * weights)
-            return -ll / len(x) + self.penalizer * float(np.sum(log_params**2))
+            ll, gradient = scaled.weighted_log_likelihood(BetaGeoParams(r, alpha, a, b), weights)
+            return _penalised(-ll / len(x), -gradient / len(x), log_params, self.penalizer)
 
         best = _minimise(loss, 4)
         r, alpha, a, b = np.exp(best.x)
@@ -160,10 +187,10 @@ class GammaGammaModel:
         scale = float(np.median(m))  # fit in units of the median spend, then scale gamma back
         spends = _Spends(x, m / scale)
 
-        def loss(log_params: np.ndarray) -> float:
+        def loss(log_params: np.ndarray) -> tuple[float, np.ndarray]:
             p, q, g = np.exp(log_params)
-            ll = spends.log_likelihood(p, q, g).sum()
-            return -ll / len(x) + self.penalizer * float(np.sum(log_params**2))
+            ll, gradient = spends.summed_log_likelihood(p, q, g)
+            return _penalised(-ll / len(x), -gradient / len(x), log_params, self.penalizer)
 
         best = _minimise(loss, 3)
         p, q, g = np.exp(best.x)
@@ -204,6 +231,23 @@ class _Spends:
             + (px * self.log_x)[self.x_at]
             - (px + q)[self.x_at] * np.log(self.x_m + g)
         )
+
+    def summed_log_likelihood(self, p: float, q: float, g: float) -> tuple[float, np.ndarray]:
+        """``log_likelihood(p, q, g).sum()`` (the same value) and its gradient in (log p, log q, log g)."""
+        px = p * self.x
+        per_x = special.gammaln(px + q) - special.gammaln(px) - special.gammaln(q) + q * np.log(g)
+        log_xm_g = np.log(self.x_m + g)
+        px_q = (px + q)[self.x_at]
+        ll = (
+            per_x[self.x_at] + (px - 1)[self.x_at] * self.log_m + (px * self.log_x)[self.x_at] - px_q * log_xm_g
+        ).sum()
+        count = np.bincount(self.x_at, minlength=len(self.x)).astype(float)  # customers per frequency
+        digamma_pxq = special.digamma(px + q)
+        d_p = np.sum(count * self.x * (digamma_pxq - special.digamma(px) + self.log_x))
+        d_p += np.sum(self.x[self.x_at] * (self.log_m - log_xm_g))
+        d_q = np.sum(count * (digamma_pxq - special.digamma(q) + np.log(g))) - np.sum(log_xm_g)
+        d_g = len(self.log_m) * q / g - np.sum(px_q / (self.x_m + g))
+        return float(ll), np.array([d_p * p, d_q * q, d_g * g])
 
 
 def summarise(transactions: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -307,16 +351,48 @@ def default_split(first_day: date, last_day: date, max_holdout_days: int = 90) -
     return last_day - timedelta(days=holdout) if holdout >= 7 else None
 
 
+def _penalised(loss: float, gradient: np.ndarray, log_params: np.ndarray, penalizer: float) -> tuple[float, np.ndarray]:
+    """The loss and its gradient plus the Gaussian prior ``penalizer * |log_params|^2``."""
+    return loss + penalizer * float(np.sum(log_params**2)), gradient + 2 * penalizer * log_params
+
+
 def _minimise(loss, n_params: int) -> optimize.OptimizeResult:
     """Minimise over log parameters from all-ones: L-BFGS-B, with Nelder-Mead as the fallback
-    when the gradient steps fail (flat or non-finite regions)."""
+    when the gradient steps fail (flat or non-finite regions).
+
+    ``loss`` returns the value and its analytic gradient: a finite-difference gradient cost
+    n_params + 1 evaluations per step, most of the fit."""
     start = np.zeros(n_params)
-    best = optimize.minimize(loss, start, method="L-BFGS-B", options={"maxiter": 500})
+    best = optimize.minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": 500})
     if not best.success or not np.isfinite(best.fun):
         best = optimize.minimize(
-            loss, start, method="Nelder-Mead", options={"xatol": 1e-6, "fatol": 1e-9, "maxiter": 4000, "maxfev": 8000}
+            lambda log_params: loss(log_params)[0],
+            start,
+            method="Nelder-Mead",
+            options={"xatol": 1e-6, "fatol": 1e-9, "maxiter": 4000, "maxfev": 8000},
         )
     return best
+
+
+def _distinct_histories(x: np.ndarray, tx: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The distinct rows of (x, tx, t) in lexicographic order and how many customers have each:
+    ``np.unique(rows, axis=0, return_counts=True)``, transposed.
+
+    Whole-day histories are packed into one int64 key per customer (x, then tx, then T as
+    mixed-radix digits, so the keys sort as the rows do) and np.unique runs on that: sorting
+    structured rows took ~80 ms for 76k customers, the key ~5 ms. Other input takes the row sort."""
+    sizes = [float(v.max()) + 1 for v in (x, tx, t)] if len(x) else [1.0, 1.0, 1.0]
+    whole = all(np.array_equal(v, np.floor(v)) for v in (x, tx, t))
+    if not whole or sizes[0] * sizes[1] * sizes[2] >= 2.0**53:
+        rows, counts = np.unique(np.column_stack([x, tx, t]), axis=0, return_counts=True)
+        return (*rows.T, counts)
+    tx_size, t_size = int(sizes[1]), int(sizes[2])
+    keys, counts = np.unique(
+        (x.astype(np.int64) * tx_size + tx.astype(np.int64)) * t_size + t.astype(np.int64), return_counts=True
+    )
+    ux, rest = np.divmod(keys, tx_size * t_size)
+    utx, ut = np.divmod(rest, t_size)
+    return ux.astype(float), utx.astype(float), ut.astype(float), counts
 
 
 def _bg(model: BetaGeoModel) -> tuple[float, float, float, float]:
