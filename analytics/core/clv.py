@@ -253,27 +253,53 @@ class _Spends:
 def summarise(transactions: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """One row per customer from purchase days up to and including ``as_of`` (shapes in the module doc)."""
     _require_columns(transactions, ("user_key", "day", "value"))
-    tx = transactions.assign(day=pd.to_datetime(transactions["day"]))
-    tx = tx.loc[tx["day"] <= pd.Timestamp(as_of)]
-    tx = tx.groupby(["user_key", "day"], as_index=False)["value"].sum()  # one transaction per purchase day
-    grouped = tx.groupby("user_key", sort=True)
-    first, last = grouped["day"].min(), grouped["day"].max()
-    count = grouped["day"].nunique()
-    first_value = grouped["value"].first()
-    total = grouped["value"].sum()
+    days = pd.to_datetime(transactions["day"])
+    kept = ((days <= pd.Timestamp(as_of)) & transactions["user_key"].notna()).to_numpy()
+    user, day = transactions["user_key"].to_numpy(), days.to_numpy()
+    value = transactions["value"].to_numpy(dtype=float)
+    if not kept.all():
+        user, day, value = user[kept], day[kept], value[kept]
+    if _sorted_distinct_pairs(user, day):
+        value = np.where(np.isnan(value), 0.0, value)  # what summing a one-row group gives
+    else:  # one transaction per purchase day, ordered by customer then day
+        tx = transactions.assign(day=days).loc[kept]
+        tx = tx.groupby(["user_key", "day"], as_index=False)["value"].sum()
+        user, day, value = tx["user_key"].to_numpy(), tx["day"].to_numpy(), tx["value"].to_numpy()
+    # Each customer's rows are now one consecutive run, days ascending: the aggregates are the
+    # run's first and last rows, its length and its sum (reduceat, as pandas sums sorted groups).
+    starts = np.flatnonzero(np.r_[True, user[1:] != user[:-1]]) if len(user) else np.array([], dtype=np.intp)
+    bounds = np.r_[starts, len(user)]
+    count = np.diff(bounds)
+    total = np.add.reduceat(value, starts) if len(starts) else value[:0]
+    first, last = day[starts], day[bounds[1:] - 1]
     repeats = count - 1
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean_repeat = np.where(repeats > 0, (total - first_value) / repeats.where(repeats > 0, 1), np.nan)
+        mean_repeat = np.where(repeats > 0, (total - value[starts]) / np.where(repeats > 0, repeats, 1), np.nan)
+    one_day = np.timedelta64(1, "D")
     return pd.DataFrame(
         {
-            "user_key": first.index,
-            "count_purchase_days": count.to_numpy(),
-            "frequency": repeats.to_numpy(),
-            "recency_days": (last - first).dt.days.to_numpy(dtype=float),
-            "age_days": (pd.Timestamp(as_of) - first).dt.days.to_numpy(dtype=float),
+            "user_key": user[starts],
+            "count_purchase_days": count,
+            "frequency": repeats,
+            "recency_days": ((last - first) // one_day).astype(float),
+            "age_days": ((np.datetime64(pd.Timestamp(as_of)) - first) // one_day).astype(float),
             "mean_repeat_value": mean_repeat,
         }
-    ).reset_index(drop=True)
+    )
+
+
+def _sorted_distinct_pairs(user: np.ndarray, day: np.ndarray) -> bool:
+    """Whether rows are ordered by (user, day) with no pair twice, as the warehouse query gives
+    them: then the per-day groupby (a hash and a sort, most of ``summarise``) has nothing to do."""
+    if len(user) < 2:
+        return True
+    if user.dtype.kind not in "iuf" or day.dtype.kind != "M":
+        return False
+    user = user.astype(np.int64 if user.dtype.kind in "iu" else float, copy=False)
+    ticks = day.view(np.int64)
+    later_user = user[1:] > user[:-1]
+    later_day = (user[1:] == user[:-1]) & (ticks[1:] > ticks[:-1])
+    return bool(np.all(later_user | later_day))
 
 
 @dataclass(frozen=True)

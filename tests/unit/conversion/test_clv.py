@@ -151,3 +151,16 @@ def test_distinct_histories_are_np_unique_rows():
     rows, counts = np.unique(np.column_stack([x, tx / 7, t / 7]), axis=0, return_counts=True)
     for got, want in zip(clv._distinct_histories(x, tx / 7, t / 7), [*rows.T, counts], strict=True):
         assert np.array_equal(got, want)
+
+
+def test_summarise_same_for_ordered_rows_and_shuffled_rows_with_split_days():
+    rng = np.random.default_rng(7)
+    days = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 120, 2000), unit="D")
+    rows = pd.DataFrame({"user_key": rng.integers(0, 300, 2000), "day": days, "value": rng.integers(1, 90, 2000) * 1.0})
+    ordered = rows.groupby(["user_key", "day"], as_index=False)["value"].sum()  # as the warehouse query gives
+    halves = ordered.assign(value=ordered["value"] / 2)  # whole numbers: the halves sum back exactly
+    messy = pd.concat([halves, halves]).sample(frac=1, random_state=1)
+    for as_of in (date(2024, 3, 1), date(2024, 6, 1)):
+        expected = clv.summarise(ordered, as_of)
+        pd.testing.assert_frame_equal(clv.summarise(messy, as_of), expected, check_exact=True)
+        assert expected["count_purchase_days"].sum() == (ordered["day"] <= pd.Timestamp(as_of)).sum()
