@@ -64,9 +64,9 @@ class _Histories:
 
     def __init__(self, frequency, recency, age) -> None:
         x, tx, t = (np.asarray(v, dtype=float) for v in (frequency, recency, age))
-        self.x, self.x_at = np.unique(x, return_inverse=True)
-        self.tx, self.tx_at = np.unique(tx, return_inverse=True)
-        self.t, self.t_at = np.unique(t, return_inverse=True)
+        self.x, self.x_at = _distinct(x)
+        self.tx, self.tx_at = _distinct(tx)
+        self.t, self.t_at = _distinct(t)
         self.has_repeat = x > 0
 
     def log_likelihood(self, params: BetaGeoParams) -> np.ndarray:
@@ -164,8 +164,11 @@ class BetaGeoModel:
         r, alpha, a, b = _bg(self)
         x, tx, t = (np.asarray(v, dtype=float) for v in (frequency, recency, age))
         h = float(horizon_days)
-        z = h / (alpha + t + h)
-        hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
+
+        def hypergeometric(x: np.ndarray, t: np.ndarray) -> np.ndarray:
+            return special.hyp2f1(r + x, b + x, a + b + x - 1, h / (alpha + t + h))
+
+        hyp = _once_per_pair(hypergeometric, x, t)
         first = (a + b + x - 1) / (a - 1)
         second = 1 - hyp * np.exp((r + x) * (np.log(alpha + t) - np.log(alpha + t + h)))
         return first * second * self.p_alive(x, tx, t)
@@ -217,7 +220,7 @@ class _Spends:
     and the gammaln terms once per distinct frequency (see _Histories: same values, less work)."""
 
     def __init__(self, x: np.ndarray, m: np.ndarray) -> None:
-        self.x, self.x_at = np.unique(x, return_inverse=True)
+        self.x, self.x_at = _distinct(x)
         self.log_m = np.log(m)
         self.x_m = x * m
         self.log_x = np.log(self.x)
@@ -358,12 +361,12 @@ def customer_value(transactions: pd.DataFrame, as_of: date, horizon_days: int = 
     x, tx, t = summary["frequency"], summary["recency_days"], summary["age_days"]
     bg = BetaGeoModel().fit(x, tx, t)
     out = summary.assign(p_alive=bg.p_alive(x, tx, t), expected_purchases=bg.expected_purchases(horizon_days, x, tx, t))
-    mean_value = transactions.groupby("user_key")["value"].mean()
     try:
         gg = GammaGammaModel().fit(x, summary["mean_repeat_value"])
         out["expected_value"] = gg.expected_value(x, summary["mean_repeat_value"])
         gg_params = gg.params_
     except ValueError:
+        mean_value = transactions.groupby("user_key")["value"].mean()
         out["expected_value"] = summary["user_key"].map(mean_value).to_numpy()
         gg_params = None
     out["clv"] = out["expected_purchases"] * out["expected_value"]
@@ -406,19 +409,38 @@ def _distinct_histories(x: np.ndarray, tx: np.ndarray, t: np.ndarray) -> tuple[n
 
     Whole-day histories are packed into one int64 key per customer (x, then tx, then T as
     mixed-radix digits, so the keys sort as the rows do) and np.unique runs on that: sorting
-    structured rows took ~80 ms for 76k customers, the key ~5 ms. Other input takes the row sort."""
+    structured rows took ~80 ms for 76k customers, the key ~1 ms. Other input takes the row sort."""
     sizes = [float(v.max()) + 1 for v in (x, tx, t)] if len(x) else [1.0, 1.0, 1.0]
     whole = all(np.array_equal(v, np.floor(v)) for v in (x, tx, t))
     if not whole or sizes[0] * sizes[1] * sizes[2] >= 2.0**53:
         rows, counts = np.unique(np.column_stack([x, tx, t]), axis=0, return_counts=True)
         return (*rows.T, counts)
     tx_size, t_size = int(sizes[1]), int(sizes[2])
-    keys, counts = np.unique(
-        (x.astype(np.int64) * tx_size + tx.astype(np.int64)) * t_size + t.astype(np.int64), return_counts=True
-    )
+    keys, at = _distinct((x.astype(np.int64) * tx_size + tx.astype(np.int64)) * t_size + t.astype(np.int64))
+    counts = np.bincount(at, minlength=len(keys))
     ux, rest = np.divmod(keys, tx_size * t_size)
     utx, ut = np.divmod(rest, t_size)
     return ux.astype(float), utx.astype(float), ut.astype(float), counts
+
+
+def _once_per_pair(fn, x: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """``fn(x, t)`` for elementwise ``fn``, evaluated once per distinct (x, t) pair: hyp2f1 was
+    most of ``expected_purchases``, and frequencies and ages in days make few distinct pairs."""
+    shape = np.broadcast_shapes(np.shape(x), np.shape(t))
+    x, t = (v.ravel() for v in np.broadcast_arrays(x, t))
+    if not len(x):
+        return fn(x, t).reshape(shape)
+    x_code, x_values = pd.factorize(x, use_na_sentinel=False)
+    t_code, t_values = pd.factorize(t, use_na_sentinel=False)
+    pair_code, pairs = pd.factorize(x_code.astype(np.int64) * len(t_values) + t_code)
+    return fn(x_values[pairs // len(t_values)], t_values[pairs % len(t_values)])[pair_code].reshape(shape)
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` (sorted distinct values, each element's index
+    among them), by hashing rather than sorting every element: ~5x faster here."""
+    at, distinct = pd.factorize(values, sort=True, use_na_sentinel=False)
+    return distinct, at
 
 
 def _bg(model: BetaGeoModel) -> tuple[float, float, float, float]:
