@@ -23,10 +23,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, special
+from threadpoolctl import ThreadpoolController
 
 _EPS = 1e-12
 
@@ -392,15 +394,25 @@ def _minimise(loss, n_params: int) -> optimize.OptimizeResult:
     ``loss`` returns the value and its analytic gradient: a finite-difference gradient cost
     n_params + 1 evaluations per step, most of the fit."""
     start = np.zeros(n_params)
-    best = optimize.minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": 500})
-    if not best.success or not np.isfinite(best.fun):
-        best = optimize.minimize(
-            lambda log_params: loss(log_params)[0],
-            start,
-            method="Nelder-Mead",
-            options={"xatol": 1e-6, "fatol": 1e-9, "maxiter": 4000, "maxfev": 8000},
-        )
+    # L-BFGS-B's BLAS calls on these few-element vectors wake OpenBLAS's threads, which then spin
+    # on the cores this thread needs: on the 2-core machine the whole CLV refresh took 2.5x as
+    # long. One thread does the same arithmetic, so the fit is also the same on any machine.
+    with _blas().limit(limits=1, user_api="blas"):
+        best = optimize.minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+        if not best.success or not np.isfinite(best.fun):
+            best = optimize.minimize(
+                lambda log_params: loss(log_params)[0],
+                start,
+                method="Nelder-Mead",
+                options={"xatol": 1e-6, "fatol": 1e-9, "maxiter": 4000, "maxfev": 8000},
+            )
     return best
+
+
+@cache
+def _blas() -> ThreadpoolController:
+    """The loaded BLAS libraries, found once (a search of the process's libraries, ~2 ms)."""
+    return ThreadpoolController()
 
 
 def _distinct_histories(x: np.ndarray, tx: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, ...]:
