@@ -388,20 +388,32 @@ def _penalised(loss: float, gradient: np.ndarray, log_params: np.ndarray, penali
 
 
 def _minimise(loss, n_params: int) -> optimize.OptimizeResult:
-    """Minimise over log parameters from all-ones: L-BFGS-B, with Nelder-Mead as the fallback
-    when the gradient steps fail (flat or non-finite regions).
+    """Minimise over log parameters from all-ones: L-BFGS-B on the analytic gradient that ``loss``
+    returns with its value (a finite-difference gradient cost n_params + 1 evaluations a step).
 
-    ``loss`` returns the value and its analytic gradient: a finite-difference gradient cost
-    n_params + 1 evaluations per step, most of the fit."""
+    Where that fails, the fits as they were before it: L-BFGS-B on finite differences, then
+    Nelder-Mead (flat or non-finite regions). The exact gradient can follow a likelihood that
+    keeps rising towards infinite parameters (a shop whose repeat purchases all have the same
+    value sends Gamma-Gamma's p and q there) until the gammaln differences lose every digit;
+    finite differences stop where the loss looks flat, at finite parameters as before.
+    """
     start = np.zeros(n_params)
+
+    def value(log_params: np.ndarray) -> float:
+        return loss(log_params)[0]
+
     # L-BFGS-B's BLAS calls on these few-element vectors wake OpenBLAS's threads, which then spin
     # on the cores this thread needs: on the 2-core machine the whole CLV refresh took 2.5x as
     # long. One thread does the same arithmetic, so the fit is also the same on any machine.
-    with _blas().limit(limits=1, user_api="blas"):
+    # The optimisers probe extreme parameters where the loss overflows and handle what comes
+    # back (a non-finite result goes to the next fallback): numpy's warnings there say nothing.
+    with _blas().limit(limits=1, user_api="blas"), np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         best = optimize.minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": 500})
         if not best.success or not np.isfinite(best.fun):
+            best = optimize.minimize(value, start, method="L-BFGS-B", options={"maxiter": 500})
+        if not best.success or not np.isfinite(best.fun):
             best = optimize.minimize(
-                lambda log_params: loss(log_params)[0],
+                value,
                 start,
                 method="Nelder-Mead",
                 options={"xatol": 1e-6, "fatol": 1e-9, "maxiter": 4000, "maxfev": 8000},

@@ -164,3 +164,14 @@ def test_summarise_same_for_ordered_rows_and_shuffled_rows_with_split_days():
         expected = clv.summarise(ordered, as_of)
         pd.testing.assert_frame_equal(clv.summarise(messy, as_of), expected, check_exact=True)
         assert expected["count_purchase_days"].sum() == (ordered["day"] <= pd.Timestamp(as_of)).sum()
+
+
+@pytest.mark.parametrize("frequencies", [[2.0] * 50 + [1.0] * 50, [1.0] * 20 + [2.0] * 20 + [3.0] * 20])
+def test_gamma_gamma_with_identical_spends_stops_at_finite_parameters(frequencies):
+    # Every repeat purchase day worth the same (a test shop did this): the likelihood keeps rising
+    # as p, q -> infinity, where its gammaln differences lose every digit; the fit must still end
+    # converged at finite parameters.
+    model = clv.GammaGammaModel().fit(frequencies, np.full(len(frequencies), 10.0))
+    assert model.converged_
+    assert np.isfinite([model.params_.p, model.params_.q, model.params_.gamma]).all()
+    assert model.expected_value([0.0, 2.0], [np.nan, 10.0]) == pytest.approx([10.0, 10.0], rel=0.01)
