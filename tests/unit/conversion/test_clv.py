@@ -6,6 +6,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import optimize
 
 from analytics.core import clv
 from tests.conftest import shared_sample
@@ -102,3 +103,75 @@ def test_uci_customer_value_marts(uci_con):
 def test_summarise_rejects_missing_columns():
     with pytest.raises(ValueError, match="missing column"):
         clv.summarise(pd.DataFrame({"user_key": [1], "day": ["2020-01-01"]}), date(2020, 2, 1))
+
+
+@pytest.mark.parametrize("log_params", [[0.0, 0.0, 0.0, 0.0], [-0.5, 1.2, -1.0, 0.7], [0.3, -0.2, -3.0, -2.0]])
+def test_bgnbd_gradient_matches_finite_differences(log_params):
+    x, tx, t, _ = _simulate_bgnbd(500, r=0.6, alpha=20.0, a=0.8, b=2.5, age=180.0, horizon=0.0, seed=4)
+    x, tx, t, weights = clv._distinct_histories(x, np.round(tx), t)
+    histories, weights = clv._Histories(x, tx / 18, t / 18), weights.astype(float)
+
+    def value(v):
+        return histories.weighted_log_likelihood(clv.BetaGeoParams(*np.exp(v)), weights)[0]
+
+    def gradient(v):
+        return histories.weighted_log_likelihood(clv.BetaGeoParams(*np.exp(v)), weights)[1]
+
+    point = np.array(log_params)
+    assert value(point) == np.sum(histories.log_likelihood(clv.BetaGeoParams(*np.exp(point))) * weights)
+    numeric = optimize.approx_fprime(point, value, 1e-7)
+    assert np.allclose(gradient(point), numeric, rtol=1e-5, atol=1e-4 * np.abs(numeric).max())
+
+
+@pytest.mark.parametrize("log_params", [[0.0, 0.0, 0.0], [1.5, 1.0, 0.3], [-0.5, 2.0, -1.0]])
+def test_gamma_gamma_gradient_matches_finite_differences(log_params):
+    rng = np.random.default_rng(5)
+    x = rng.integers(1, 8, 400).astype(float)
+    spends = clv._Spends(x, rng.gamma(6.0, 1 / rng.gamma(4.0, 1.0, 400)) / 2)
+
+    def value(v):
+        return spends.summed_log_likelihood(*np.exp(v))[0]
+
+    point = np.array(log_params)
+    assert value(point) == spends.log_likelihood(*np.exp(point)).sum()
+    assert optimize.check_grad(value, lambda v: spends.summed_log_likelihood(*np.exp(v))[1], point) < 1e-5 * max(
+        1.0, np.abs(optimize.approx_fprime(point, value)).max()
+    )
+
+
+def test_distinct_histories_are_np_unique_rows():
+    rng = np.random.default_rng(6)
+    x = rng.integers(0, 5, 3000).astype(float)
+    tx = np.where(x > 0, rng.integers(0, 60, 3000), 0).astype(float)
+    t = tx + rng.integers(0, 40, 3000)
+    rows, counts = np.unique(np.column_stack([x, tx, t]), axis=0, return_counts=True)
+    for got, want in zip(clv._distinct_histories(x, tx, t), [*rows.T, counts], strict=True):
+        assert np.array_equal(got, want)
+    # fractional days take the row sort and give the same answer
+    rows, counts = np.unique(np.column_stack([x, tx / 7, t / 7]), axis=0, return_counts=True)
+    for got, want in zip(clv._distinct_histories(x, tx / 7, t / 7), [*rows.T, counts], strict=True):
+        assert np.array_equal(got, want)
+
+
+def test_summarise_same_for_ordered_rows_and_shuffled_rows_with_split_days():
+    rng = np.random.default_rng(7)
+    days = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 120, 2000), unit="D")
+    rows = pd.DataFrame({"user_key": rng.integers(0, 300, 2000), "day": days, "value": rng.integers(1, 90, 2000) * 1.0})
+    ordered = rows.groupby(["user_key", "day"], as_index=False)["value"].sum()  # as the warehouse query gives
+    halves = ordered.assign(value=ordered["value"] / 2)  # whole numbers: the halves sum back exactly
+    messy = pd.concat([halves, halves]).sample(frac=1, random_state=1)
+    for as_of in (date(2024, 3, 1), date(2024, 6, 1)):
+        expected = clv.summarise(ordered, as_of)
+        pd.testing.assert_frame_equal(clv.summarise(messy, as_of), expected, check_exact=True)
+        assert expected["count_purchase_days"].sum() == (ordered["day"] <= pd.Timestamp(as_of)).sum()
+
+
+@pytest.mark.parametrize("frequencies", [[2.0] * 50 + [1.0] * 50, [1.0] * 20 + [2.0] * 20 + [3.0] * 20])
+def test_gamma_gamma_with_identical_spends_stops_at_finite_parameters(frequencies):
+    # Every repeat purchase day worth the same (a test shop did this): the likelihood keeps rising
+    # as p, q -> infinity, where its gammaln differences lose every digit; the fit must still end
+    # converged at finite parameters.
+    model = clv.GammaGammaModel().fit(frequencies, np.full(len(frequencies), 10.0))
+    assert model.converged_
+    assert np.isfinite([model.params_.p, model.params_.q, model.params_.gamma]).all()
+    assert model.expected_value([0.0, 2.0], [np.nan, 10.0]) == pytest.approx([10.0, 10.0], rel=0.01)
