@@ -147,7 +147,7 @@ def customer_strata(con: duckdb.DuckDBPyConnection, user_ids: pd.Series, as_of: 
     """The RFM tier of each user as of ``as_of`` (``NO_ORDERS`` for users without an order before it)."""
     scores = queries.frame(con, "plan_customer_tiers", {"as_of": datetime.combine(as_of, time.min)})
     tiers = pd.Series(
-        [rfm.tier(r, f) for r, f in zip(scores["r_score"], scores["f_score"], strict=True)],
+        rfm.tiers_of(scores["r_score"], scores["f_score"]),
         index=scores["user_id"],
         dtype=object,
     )

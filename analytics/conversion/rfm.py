@@ -30,12 +30,32 @@ TIERS: tuple[tuple[str, frozenset[int], frozenset[int]], ...] = (
 TIER_ORDER = tuple(name for name, _, _ in TIERS)
 
 
+def _tier_table() -> np.ndarray:
+    # The same map as a lookup table, [recency, frequency] (row and column 0 unused): one array
+    # lookup per customer instead of a Python loop over the tiers.
+    table = np.full((6, 6), "", dtype=object)
+    for name, recency, frequency in TIERS:
+        for r in recency:
+            table[r, sorted(frequency)] = name
+    return table
+
+
+_TIER_TABLE = _tier_table()
+
+
 def tier(r_score: int, f_score: int) -> str:
     """The named tier of a recency and frequency score (1-5 each)."""
-    for name, recency, frequency in TIERS:
-        if r_score in recency and f_score in frequency:
-            return name
-    raise ValueError(f"scores must be 1-5, got R={r_score} F={f_score}")
+    return str(tiers_of(np.array([r_score]), np.array([f_score]))[0])
+
+
+def tiers_of(r_scores, f_scores) -> np.ndarray:
+    """The named tier of each (recency, frequency) score pair (1-5 each), as an object array."""
+    r, f = np.asarray(r_scores, dtype=np.int64), np.asarray(f_scores, dtype=np.int64)
+    bad = (r < 1) | (r > 5) | (f < 1) | (f > 5)
+    if bad.any():
+        at = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"scores must be 1-5, got R={r[at]} F={f[at]}")
+    return _TIER_TABLE[r, f]
 
 
 def currencies(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -49,7 +69,7 @@ def scores(con: duckdb.DuckDBPyConnection, filters: Filters, currency: str) -> p
     params = filters.params() | {"currency": currency}
     params.pop("start")  # RFM looks at all history up to the end of the selected dates
     df = queries.frame(con, "rfm_scores", params)
-    df["tier"] = [tier(r, f) for r, f in zip(df["r_score"], df["f_score"], strict=True)]
+    df["tier"] = tiers_of(df["r_score"], df["f_score"])
     return df
 
 

@@ -92,3 +92,13 @@ def test_scores_outside_one_to_five_are_refused():
 
 def test_currencies_largest_first(uci_con):
     assert rfm.currencies(uci_con) == ["GBP"]
+
+
+def test_tiers_of_gives_each_pair_its_tier_and_refuses_scores_outside_1_to_5():
+    pairs = [(r, f) for r in range(1, 6) for f in range(1, 6)]
+    expected = [next(name for name, rs, fs in rfm.TIERS if r in rs and f in fs) for r, f in pairs]
+    assert rfm.tiers_of([r for r, _ in pairs], [f for _, f in pairs]).tolist() == expected
+    assert [rfm.tier(r, f) for r, f in pairs] == expected
+    assert rfm.tiers_of([], []).tolist() == []
+    with pytest.raises(ValueError, match="got R=3 F=6"):
+        rfm.tiers_of([5, 3], [5, 6])
